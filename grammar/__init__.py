@@ -1,0 +1,1 @@
+"""Data package holding tickscript.lark (installed as tickpy.grammar)."""

@@ -1,0 +1,39 @@
+"""Shared test fixtures: where the conformance cases are, and running the CLI as a user would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFORMANCE = ROOT.parent / "shared" / "conformance"
+
+
+def conformance_dir(*parts: str) -> Path:
+    """A folder under ../shared/conformance, or skip the test when the cases are not here."""
+    path = CONFORMANCE.joinpath(*parts)
+    if not path.is_dir():
+        pytest.skip(f"conformance cases not found at {path}")
+    return path
+
+
+def run_tickpy(*args: str, input: str | None = None, cwd: Path | None = None, env: dict | None = None,
+               timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run `python -m tickpy ARGS` in a subprocess, the way a user runs the CLI."""
+    full_env = dict(os.environ)
+    full_env.setdefault("TICKPY_HOME", str(Path(cwd or ROOT) / ".tickpy-test-home"))
+    if env:
+        full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "tickpy", *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=timeout,
+    )

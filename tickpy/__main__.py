@@ -1,0 +1,3 @@
+from tickpy.cli import main
+
+raise SystemExit(main())

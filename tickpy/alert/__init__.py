@@ -1,0 +1,1 @@
+"""Alert state per group, and alert events in Kapacitor's JSON shape."""

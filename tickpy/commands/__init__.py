@@ -1,0 +1,1 @@
+"""One module per `tickpy` subcommand; see `tickpy/cli.py`."""

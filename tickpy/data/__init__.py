@@ -1,0 +1,1 @@
+"""Points, and reading them from InfluxDB line protocol."""

@@ -1,0 +1,1 @@
+"""Where alert events go: log files, HTTP posts, Pushover, Discord, topics."""
