@@ -1,0 +1,121 @@
+"""JSON text byte-for-byte as Go's `encoding/json` Encoder writes it.
+
+Kapacitor builds every webhook body with `json.NewEncoder(w).Encode(v)`, so a receiver that
+compares bodies (or a signature over them) sees Go's spelling, not Python's:
+
+- no spaces between tokens, and a trailing newline after the value;
+- floats in the shortest form that round-trips, without a trailing `.0` (`8`, not `8.0`), and
+  in exponent form outside [1e-6, 1e21) (`1e+21`, `1e-7`);
+- `<`, `>` and `&` escaped as `\\u003c`, `\\u003e`, `\\u0026`, and U+2028 / U+2029 escaped;
+- other non-ASCII characters written as UTF-8, not as `\\u` escapes.
+
+Dicts are written in their insertion order; callers put Go struct fields in struct order and sort
+Go map keys themselves (Go writes map keys sorted).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_HTML_AND_SEPARATORS = {"<", ">", "&", "\u2028", "\u2029"}
+
+
+class GoJSONError(ValueError):
+    """A value Go's encoder refuses (NaN and infinities)."""
+
+
+def encode(value) -> str:
+    """The text `json.NewEncoder(w).Encode(value)` writes, including the trailing newline."""
+    return marshal(value) + "\n"
+
+
+def marshal(value) -> str:
+    """The text `json.Marshal(value)` returns (no trailing newline)."""
+    parts: list[str] = []
+    _write(value, parts)
+    return "".join(parts)
+
+
+def _write(value, parts: list[str]) -> None:
+    if value is None:
+        parts.append("null")
+    elif value is True:
+        parts.append("true")
+    elif value is False:
+        parts.append("false")
+    elif isinstance(value, int):
+        parts.append(str(int(value)))
+    elif isinstance(value, float):
+        parts.append(format_float(value))
+    elif isinstance(value, str):
+        parts.append(quote(value))
+    elif isinstance(value, dict):
+        parts.append("{")
+        for index, (key, item) in enumerate(value.items()):
+            if index:
+                parts.append(",")
+            parts.append(quote(str(key)))
+            parts.append(":")
+            _write(item, parts)
+        parts.append("}")
+    elif isinstance(value, (list, tuple)):
+        parts.append("[")
+        for index, item in enumerate(value):
+            if index:
+                parts.append(",")
+            _write(item, parts)
+        parts.append("]")
+    else:
+        raise GoJSONError(f"json: unsupported type: {type(value).__name__}")
+
+
+def format_float(number: float) -> str:
+    """Go's float64 encoding: shortest round-trip digits, fixed or exponent form by magnitude."""
+    if math.isnan(number) or math.isinf(number):
+        raise GoJSONError(f"json: unsupported value: {_go_float_name(number)}")
+    if number == 0:
+        return "-0" if math.copysign(1.0, number) < 0 else "0"
+    magnitude = abs(number)
+    if magnitude < 1e-6 or magnitude >= 1e21:
+        return _exponent_form(number)
+    text = format(Decimal(repr(number)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _exponent_form(number: float) -> str:
+    """`strconv.FormatFloat(f, 'e', -1, 64)`, then encoding/json's `e-07` -> `e-7` clean-up.
+
+    Python's repr already uses exponent form (with the same shortest digits) in these ranges.
+    """
+    mantissa, exponent = repr(number).split("e")
+    sign = exponent[0]
+    digits = exponent[1:].lstrip("0") or "0"
+    if sign == "+" and len(digits) < 2:
+        digits = digits.zfill(2)
+    return f"{mantissa}e{sign}{digits}"
+
+
+def _go_float_name(number: float) -> str:
+    if math.isnan(number):
+        return "NaN"
+    return "+Inf" if number > 0 else "-Inf"
+
+
+def quote(text: str) -> str:
+    """A Go JSON string literal (HTML-safe escaping, as the Encoder does by default)."""
+    out = ['"']
+    for char in text:
+        if char in _SHORT_ESCAPES:
+            out.append(_SHORT_ESCAPES[char])
+        elif char < " " or char in _HTML_AND_SEPARATORS:
+            out.append(f"\\u{ord(char):04x}")
+        elif "\ud800" <= char <= "\udfff":
+            out.append("\ufffd")  # Go replaces invalid UTF-8 (lone surrogates here) by U+FFFD
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)

@@ -1,0 +1,218 @@
+"""The HTTP POST handler: `.post(url)`, `.post().endpoint(name)`, and `kind: post` files.
+
+Follows services/httppost/service.go and alert.go:
+- the body is the event as Kapacitor's `alert.Data` JSON, written by Go's encoder (so with a
+  trailing newline), with `Content-Type: application/json`; an endpoint's `alert-template` (or
+  `alert-template-file`) replaces the body with the rendered template and sends no content type;
+- the URL is the handler's `url`, or the `[[httppost]]` endpoint's `url` when `endpoint` names one
+  (both are Go templates over the alert data, plain text in practice);
+- headers: the endpoint's first, then the handler's `headers` (replacing same-named ones), then
+  basic auth from the endpoint when it has both username and password;
+- any 2xx is success; otherwise the error is the response body when `capture-response` is set,
+  else Kapacitor's "unknown error, use .captureResponse() to capture the HTTP response";
+- `timeout` bounds each attempt; `skip-ssl-verification` turns off certificate checks (Kapacitor
+  drops that flag for TICKscript handlers and honours it only in handler files; tickpy honours it
+  in both).
+Options: url, endpoint, headers, capture-response, timeout, skip-ssl-verification.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+from tickpy.alert.event import AlertEvent
+from tickpy.config import Config, HTTPPostConfig
+from tickpy.data.values import Duration, Timestamp
+from tickpy.handlers import gojson
+from tickpy.handlers.base import Handler, register
+from tickpy.handlers.delivery import dispatch
+from tickpy.handlers.http import Answer, OutgoingRequest, TLSSettings
+from tickpy.handlers.options import (bool_option, check_options, compile_text_template, config_of,
+                                     describe_event, string_options)
+from tickpy.handlers.redact import Secret, basic_auth_secrets, secret
+from tickpy.lang.errors import TickError
+
+KIND = "post"
+OPTIONS = ("url", "endpoint", "headers", "capture-response", "timeout", "skip-ssl-verification")
+UNKNOWN_ERROR = "unknown error, use .captureResponse() to capture the HTTP response"
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+_UNIT_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 1_000_000_000,
+            "m": 60_000_000_000, "h": 3_600_000_000_000}
+
+
+def alert_data(event: AlertEvent) -> dict:
+    """The event as Kapacitor's alert.Data JSON object, Go map keys (row tags) sorted."""
+    data = event.to_json_dict()
+    series = data.get("data", {}).get("series")
+    if series:
+        rows = []
+        for row in series:
+            row = dict(row)
+            if isinstance(row.get("tags"), dict):
+                row["tags"] = dict(sorted(row["tags"].items()))
+            rows.append(row)
+        data["data"] = {"series": rows}
+    elif "data" in data:
+        data["data"] = {"series": None}  # Go writes a nil Rows slice as null
+    return data
+
+
+def alert_template_data(event: AlertEvent) -> dict:
+    """alert.Data as a Go template sees it (field names as in the struct)."""
+    return {
+        "ID": event.id,
+        "Message": event.message,
+        "Details": event.details,
+        "Time": Timestamp(event.time),
+        "Duration": Duration(event.duration),
+        "Level": event.level.name,
+        "Data": {"Series": event.series},
+        "PreviousLevel": event.previous_level.name,
+        "Recoverable": event.recoverable,
+    }
+
+
+def parse_timeout(value) -> float | None:
+    """Seconds from a Duration / int of ns (scripts) or a Go duration string (handler files)."""
+    if value in ("", None, 0):
+        return None
+    if isinstance(value, bool):
+        raise TickError(f'post handler: option "timeout" must be a duration, got {value!r}')
+    if isinstance(value, int):
+        return int(value) / 1e9
+    if isinstance(value, str):
+        text = value.strip()
+        if _DURATION_PART.fullmatch(text) or re.fullmatch(rf"(?:{_DURATION_PART.pattern})+", text):
+            total = sum(float(number) * _UNIT_NS[unit] for number, unit in _DURATION_PART.findall(text))
+            return total / 1e9 or None
+    raise TickError(f'post handler: option "timeout" must be a duration such as "10s", got {value!r}')
+
+
+class PostHandler(Handler):
+    kind = KIND
+
+    def __init__(self, *, name: str, url_template: str, endpoint: HTTPPostConfig | None,
+                 headers: dict, capture_response: bool, timeout: float | None, skip_verify: bool,
+                 services):
+        self.name = name
+        self.render_url = compile_text_template(url_template, "url")
+        self.endpoint = endpoint
+        self.headers = headers
+        self.capture_response = capture_response
+        self.timeout = timeout
+        self.tls = TLSSettings(insecure_skip_verify=skip_verify)
+        self.services = services
+        self.render_body = self._body_template()
+        self.secrets = self._secrets()
+
+    def _body_template(self):
+        endpoint = self.endpoint
+        if endpoint is None:
+            return None
+        if endpoint.alert_template:
+            return compile_text_template(endpoint.alert_template, "alert-template")
+        if endpoint.alert_template_file:
+            try:
+                text = Path(endpoint.alert_template_file).read_text(encoding="utf-8")
+            except OSError as error:
+                raise TickError(f'failed to read template file "{endpoint.alert_template_file}": '
+                                f"{error.strerror or error}") from None
+            return compile_text_template(text, "alert-template-file")
+        return None
+
+    def _secrets(self) -> tuple[Secret, ...]:
+        found: list[Secret] = []
+        if self.endpoint is not None:
+            auth = self.endpoint.basic_auth
+            found += basic_auth_secrets(auth.username, auth.password)
+        for name, value in self.request_headers().items():
+            if name.lower() == "authorization":
+                found += secret(value)
+        return tuple(found)
+
+    def request_headers(self) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        if self.endpoint is not None:
+            headers.update(self.endpoint.headers)
+        for name, value in self.headers.items():
+            # Go's Header.Set replaces a header whatever the case it was added in
+            for existing in [key for key in headers if key.lower() == name.lower()]:
+                del headers[existing]
+            headers[name] = value
+        if self.endpoint is not None and self.endpoint.basic_auth.usable():
+            auth = self.endpoint.basic_auth
+            token = base64.b64encode(f"{auth.username}:{auth.password}".encode()).decode()
+            headers["Authorization"] = f"Basic {token}"
+        return headers
+
+    def handle(self, event: AlertEvent) -> None:
+        what = describe_event(event)
+        headers = self.request_headers()
+        try:
+            url = self.render_url(alert_template_data(event))
+            if self.render_body is not None:
+                body = self.render_body(alert_template_data(event)).encode("utf-8")
+            else:
+                body = gojson.encode(alert_data(event)).encode("utf-8")
+                headers["Content-Type"] = "application/json"
+        except Exception as error:  # a template or value Go would refuse: reported, not sent
+            report = getattr(self.services, "report", None)
+            if report is not None:
+                report.delivery(self.name, False, f"{what}: failed to build the POST body: {error}")
+            return
+        capture = self.capture_response
+        request = OutgoingRequest(
+            kind=KIND,
+            handler=self.name,
+            what=what,
+            method="POST",
+            url=url,
+            headers=headers,
+            body=body,
+            secrets=self.secrets,
+            tls=self.tls,
+            timeout=self.timeout,
+            read_answer=lambda status, content: read_post_answer(status, content, capture),
+        )
+        dispatch(self.services, request)
+
+
+def read_post_answer(status: int, body: bytes, capture_response: bool) -> Answer:
+    if 200 <= status < 300:
+        return Answer(True)
+    detail = body.decode("utf-8", errors="replace") if capture_response else UNKNOWN_ERROR
+    return Answer(False, f"POST returned non 2xx status code {status}: {detail}")
+
+
+@register(KIND)
+def make_post_handler(options: dict, services) -> PostHandler:
+    """`.post(url)`, `.post().endpoint(name).header(k, v)` or `kind: post`."""
+    options = check_options(KIND, options, OPTIONS)
+    string_options(KIND, options, ("url", "endpoint"))
+    headers = options.get("headers") or {}
+    if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
+        raise TickError('post handler: option "headers" must map header names to strings')
+    url = options.get("url", "")
+    endpoint_name = options.get("endpoint", "")
+    if not url and not endpoint_name:
+        raise TickError("post handler: Either URL or endpoint must be non-empty")
+    config: Config = config_of(services)
+    endpoint = config.httppost_endpoint(endpoint_name) if endpoint_name else None
+    if endpoint is None and not url:
+        raise TickError(f'post handler: no [[httppost]] endpoint "{endpoint_name}" is configured, '
+                        "and no url is given (an appropriately formatted url must be specified "
+                        "if an endpoint is not specified)")
+    name = f"post[{endpoint.endpoint}]" if endpoint is not None else "post"
+    return PostHandler(
+        name=name,
+        url_template=endpoint.url if endpoint is not None else url,
+        endpoint=endpoint,
+        headers={str(k): v for k, v in headers.items()},
+        capture_response=bool(bool_option(KIND, options, "capture-response")),
+        timeout=parse_timeout(options.get("timeout")),
+        skip_verify=bool(bool_option(KIND, options, "skip-ssl-verification")),
+        services=services,
+    )
