@@ -579,6 +579,12 @@ LAMBDA_FUNCTIONS: Mapping[str, tuple[int, int]] = {
     "rand": (0, 1),
 }
 
+# Functions Kapacitor does not have but that scripts (and tickpy's engine) use. Kapacitor defines a
+# task calling one, then fails to start it with `undefined function`; lint warns instead of erring.
+EXTENSION_FUNCTIONS: Mapping[str, tuple[int, int]] = {
+    "sprintf": (1, 1000),
+}
+
 # Names a task's scope holds besides the script's own vars (`task_master.go`, `pipeline.go`):
 # `time` for `groupBy(time(1m))`, and the task's source node.
 GLOBAL_FUNCTIONS = ("time",)
