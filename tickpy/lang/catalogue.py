@@ -459,6 +459,8 @@ HANDLER_PROPERTIES: Mapping[str, Mapping[str, Property]] = {
     },
     "MQTTHandler": {
         "brokerName": Property((STRING,)),
+        # MQTTHandler's own Topic field (the MQTT topic) hides the alert's .topic().
+        "topic": Property((STRING,)),
         "qos": Property((INT,)),
         "retained": Property((BOOL,)),
     },
@@ -540,6 +542,8 @@ HANDLER_PROPERTIES: Mapping[str, Mapping[str, Property]] = {
         "device": Property((STRING,)),
         "eventClass": Property((STRING,)),
         "eventClassKey": Property((STRING,)),
+        # ZenossHandler's own Message field hides the alert's .message().
+        "message": Property((STRING,)),
         "method": Property((STRING,)),
         "password": Property((STRING,)),
         "summary": Property((STRING,)),

@@ -394,9 +394,9 @@ class _Checker:
                 self.error(call, f'no property method "{call.name}" on {node_type.go_name}, but chaining '
                            f"method does exist. Use '|' operator instead: 'node|{call.name}(..)'.")
             else:
+                hint = _suggestion(call.name, node_type.property_names(), node_type.chaining_names(), "|")
                 self.error(call, f'no method or property "{call.name}" on {node_type.go_name}'
-                           + _suggestion(call.name, node_type.property_names(),
-                                         node_type.chaining_names(), "|"))
+                           + (hint or _owner_hint(call.name)))
             self.arguments_quietly(call)
             return UNKNOWN_VALUE
         args = self.arguments(call)
@@ -692,6 +692,17 @@ def _source_hint(name: str, node_type: cat.NodeType) -> str:
         source = "stream" if node_type.name == "StreamNode" else "batch"
         return f"; {source} only has |{first} (and stats/deadman): write {source}|{first}|{name}(...)"
     return ""
+
+
+def _owner_hint(name: str) -> str:
+    """`; .crit() is a property of |alert()` when another node has the property."""
+    key = cat.lookup_key(name)
+    owners = [method_name for method_name, method in cat.CHAINING_METHODS.items()
+              if method.returns in cat.NODE_TYPES and key in cat.node_type(method.returns).properties]
+    if not owners or len(owners) > 3:
+        return ""
+    written = " or ".join(f"|{owner}()" for owner in owners)
+    return f"; .{name}() is a property of {written}"
 
 
 def _written_name(type_name: str) -> str:
