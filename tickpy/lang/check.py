@@ -186,12 +186,14 @@ class _Checker:
         self.scope[name] = Variable(value, node, is_template=True)
 
     def supplied_var(self, node: ast.Node, name: str, expected: str) -> Optional[Value]:
+        """The value `vars` gives `name`, or None when it gives none usable (reported)."""
         supplied = _kind_of_python_value(self.vars[name])
-        if supplied is None:
+        if supplied is None or expected == UNKNOWN:
             return None
-        if expected not in (UNKNOWN, supplied) and not (expected == cat.LIST and supplied == cat.LIST):
+        if supplied != expected:
             self.error(node, f"invalid type supplied for {name}, got {supplied} exp {expected}")
-        return Value(expected if expected != UNKNOWN else supplied)
+            return None
+        return Value(expected)
 
     # -- expressions outside lambdas -------------------------------------------------------------
 
@@ -497,7 +499,7 @@ class _Checker:
         is_embed_title = key == "EmbedTitle" and node_type.name == "DiscordHandler"
         if not (is_alert_template or is_embed_title) or len(args) != 1:
             return
-        node, value = args[0]
+        node = args[0][1].source  # the literal, also when it was given through a var
         if not isinstance(node, ast.String):
             return
         try:
