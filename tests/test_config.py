@@ -383,3 +383,12 @@ def test_secrets_lists_every_credential(tmp_path):
     values = {item.value for item in config.secrets()}
     assert {"mysupersecrettoken", "myuserkey", "https://discord.com/api/webhooks/1/alerts-token",
             "https://discord.com/api/webhooks/2/errors-token"} <= values
+
+
+def test_the_example_config_loads():
+    from conftest import ROOT
+
+    config = load_config(str(ROOT / "examples" / "kapacitor.conf"), environ={})
+    assert config.pushover.enabled and config.pushover.url == DEFAULT_PUSHOVER_URL
+    assert [d.workspace for d in config.discord] == ["guild-alerts", "guild-errors"]
+    assert config.httppost_endpoint("example") is not None

@@ -41,7 +41,18 @@ def url_secret(url: str | None) -> list[Secret]:
     """
     if not url:
         return []
-    return [Secret(url, redact_url(url))]
+    parts = urlsplit(url)
+    found = [Secret(url, redact_url(url))]
+    path_and_query = parts.path + (f"?{parts.query}" if parts.query else "")
+    if len(path_and_query) > 1:
+        found.append(Secret(path_and_query, "/" + MASK))
+    # The last segment alone is the webhook token: it can come back quoted in an error body.
+    last_segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    if len(last_segment) >= 8:
+        found.append(Secret(last_segment))
+    if parts.query:
+        found.append(Secret(parts.query))
+    return found
 
 
 def basic_auth_secrets(username: str, password: str) -> list[Secret]:
