@@ -125,7 +125,8 @@ class _Checker:
         self.problems: list[TickError] = []
         self.scope: dict[str, Variable] = {}
         self.alerts: list[AlertRecord] = []
-        self.task_source = "stream"
+        # The task is a stream or a batch task: the first of the two names the script uses decides.
+        self.task_source: Optional[str] = None
         self.first_source_use: Optional[ast.Node] = None
 
     # -- reporting -----------------------------------------------------------------------------
@@ -139,7 +140,6 @@ class _Checker:
     # -- statements ------------------------------------------------------------------------------
 
     def run(self, program: ast.Program) -> None:
-        self.task_source, self.first_source_use = _task_source(program)
         for statement in program.statements:
             self.statement(statement)
         self.final_warnings()
@@ -232,6 +232,8 @@ class _Checker:
     def lookup(self, node: ast.Identifier) -> Value:
         name = node.name
         if name in cat.SOURCES:
+            if self.task_source is None:
+                self.task_source, self.first_source_use = name, node
             if name != self.task_source:
                 first = self.first_source_use
                 self.error(node, f'name "{name}" is undefined: a task is either a stream or a batch '
@@ -248,7 +250,7 @@ class _Checker:
         return variable.value
 
     def undefined_message(self, name: str) -> str:
-        in_scope = list(self.scope) + [self.task_source] + list(cat.GLOBAL_FUNCTIONS)
+        in_scope = list(self.scope) + [self.task_source or "stream"] + list(cat.GLOBAL_FUNCTIONS)
         message = f'name "{name}" is undefined. Names in scope: {",".join(in_scope)}'
         hint = _suggestion(name, [n for n in in_scope if n not in cat.GLOBAL_FUNCTIONS])
         if hint:
@@ -591,16 +593,6 @@ class _Checker:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _task_source(program: ast.Program) -> tuple[str, Optional[ast.Node]]:
-    """Whether the script is a stream or a batch task: the first of the two names it uses."""
-    for node in ast.walk(program):
-        if isinstance(node, ast.Lambda):
-            continue
-        if isinstance(node, ast.Identifier) and node.name in cat.SOURCES:
-            return node.name, node
-    return "stream", None
 
 
 def _argument_problem(expected: Optional[str], value: Value) -> Optional[str]:
