@@ -66,3 +66,42 @@ def compile_text_template(text: str, name: str):
         raise TickError(f"{name}: templates need tickpy.template.gotemplate, which is not installed") from None
     template = compile_template(text, name=name)
     return lambda data: template(data)
+
+
+# TICKscript property -> handler-file option, per handler (pipeline/alert.go). Kapacitor matches a
+# property after upper-casing its first letter, so `.uRLTitle()` is `.URLTitle()`; keys here are
+# in that form.
+SCRIPT_PROPERTIES = {
+    "pushover": {"UserKey": "user-key", "Device": "device", "Title": "title", "URL": "url",
+                 "URLTitle": "url-title", "Sound": "sound"},
+    "discord": {"Workspace": "workspace", "Username": "username", "AvatarURL": "avatar-url",
+                "EmbedTitle": "embed-title", "Timestamp": "timestamp"},
+    "post": {"Endpoint": "endpoint", "Header": "headers", "CaptureResponse": "capture-response",
+             "Timeout": "timeout", "SkipSSLVerification": "skip-ssl-verification"},
+}
+
+
+def options_from_script(kind: str, handler_args: list, properties: list[tuple[str, list]]) -> dict:
+    """Handler options from a script's `.kind(args...).prop(args...)...` chain.
+
+    `handler_args` are the arguments of the handler call itself (`.post('http://...')` gives the
+    url); `properties` are (name, arguments) in script order. A repeated property keeps the last
+    value, except `.header(k, v)`, which adds a header each time. Names unknown here raise a
+    TickError (lint reports them with positions first).
+    """
+    table = SCRIPT_PROPERTIES.get(kind, {})
+    options: dict = {}
+    if kind == "post" and handler_args:
+        options["url"] = handler_args[0]
+    for name, args in properties:
+        key = table.get(name[:1].upper() + name[1:])
+        if key is None:
+            raise TickError(f'no method or property "{name}" on the {kind} handler')
+        if key == "headers":
+            header, value = args
+            options.setdefault("headers", {})[header] = value
+        elif not args:
+            options[key] = True  # flag properties: .captureResponse(), .skipSSLVerification()
+        else:
+            options[key] = args[0]
+    return options
