@@ -167,3 +167,25 @@ def test_timeout_spellings(value, seconds):
 def test_bad_timeout_is_refused():
     with pytest.raises(TickError):
         parse_timeout("ten seconds")
+
+
+# Go's encoding/json float spelling (encode.go floatEncoder: 'f' format in [1e-6, 1e21), else 'e'
+# with e-07 shortened to e-7), as it appears in every body tickpy sends.
+@pytest.mark.parametrize("number, text", [
+    (8.0, "8"), (0.1, "0.1"), (12.5, "12.5"), (1e20, "100000000000000000000"), (1e21, "1e+21"),
+    (1e-6, "0.000001"), (1e-7, "1e-7"), (1.5e-10, "1.5e-10"), (-2.5, "-2.5"), (123456789.0, "123456789"),
+])
+def test_floats_are_written_as_go_writes_them(number, text):
+    from tickpy.handlers.gojson import marshal
+
+    assert marshal(number) == text
+
+
+def test_nan_cannot_be_sent_and_is_reported(fake, tmp_path):
+    event = cpu_event()
+    event.series[0]["values"] = [["2023-11-14T22:13:20.25Z", float("nan")]]
+    services = services_for(conf(tmp_path, ""))
+    post(services, {"url": fake.base_url + "/alerts"}, event)
+    assert fake.requests == []
+    [(handler, ok, detail)] = services.report.deliveries
+    assert not ok and "json: unsupported value: NaN" in detail
