@@ -545,6 +545,8 @@ class _Checker:
                        f'for the field or tag write "{name}" in double quotes')
             return
         variable.used = True
+        if variable.value.kind == cat.LIST:  # ast.ValueToLiteralNode has no list literal
+            self.error(node, f'var "{name}" is a list, which cannot be used inside a lambda')
 
     def lambda_function(self, node: ast.Function) -> None:
         for arg in node.args:
