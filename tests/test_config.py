@@ -392,3 +392,13 @@ def test_the_example_config_loads():
     assert config.pushover.enabled and config.pushover.url == DEFAULT_PUSHOVER_URL
     assert [d.workspace for d in config.discord] == ["guild-alerts", "guild-errors"]
     assert config.httppost_endpoint("example") is not None
+
+
+def test_repr_of_a_config_shows_no_secret(tmp_path):
+    text = REAL_WORLD_CONF.replace("[[httppost]]", "") + (
+        '[[httppost]]\nendpoint = "e"\nurl = "http://x.example.com"\n'
+        'basic-auth = { username = "u", password = "hunter2" }\n')
+    config = load_config(write(tmp_path, text), environ={})
+    shown = repr(config)
+    for hidden in ("mysupersecrettoken", "myuserkey", "alerts-token", "errors-token", "hunter2"):
+        assert hidden not in shown

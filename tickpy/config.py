@@ -62,8 +62,8 @@ class ConfigError(TickError):
 @dataclass
 class PushoverConfig:
     enabled: bool = False
-    token: str = ""
-    user_key: str = ""
+    token: str = field(default="", repr=False)  # secrets stay out of reprs and tracebacks
+    user_key: str = field(default="", repr=False)
     url: str = DEFAULT_PUSHOVER_URL
 
 
@@ -71,7 +71,7 @@ class PushoverConfig:
 class DiscordConfig:
     enabled: bool = False
     default: bool = False
-    url: str = ""
+    url: str = field(default="", repr=False)  # the webhook URL is the credential
     workspace: str = ""
     timestamp: bool = False
     username: str = ""
@@ -94,7 +94,7 @@ class DiscordConfig:
 @dataclass
 class BasicAuth:
     username: str = ""
-    password: str = ""
+    password: str = field(default="", repr=False)
 
     def usable(self) -> bool:
         """Kapacitor sends basic auth only when both parts are set."""
@@ -207,7 +207,7 @@ class Config:
         """A ConfigError positioned on the key (or the section) when the file says where it is."""
         line = self._locator.line_of(section, index, key) if self._locator else 0
         where = f"{section} {key}".strip() if key else section
-        return ConfigError(f"{where}: {message}", line, 0, self.path or "kapacitor.conf",
+        return ConfigError(f"{where}: {message}", line, 0, self.path or "<environment>",
                            section=section, key=key)
 
 
