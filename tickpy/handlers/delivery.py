@@ -126,8 +126,12 @@ class DeliveryQueue:
         for thread in threads.values():
             thread.join(max(0.0, self._deadline - time.monotonic()))
         self._abandon.set()
-        for kind, pending in queues.items():
+        for pending in queues.values():
             self._report_leftovers(pending)
+            try:
+                pending.put_nowait(_STOP)  # the drain may have taken the first one
+            except queue.Full:
+                pass
         for thread in threads.values():
             thread.join(_SHUTDOWN_GRACE_SECONDS)
         for pending in queues.values():
