@@ -1,0 +1,167 @@
+"""Go's spelling of durations and times: `time.Duration.String()`, `time.Time.String()`, and
+`time.Time.Format` with Go's reference-time layouts (`2006-01-02T15:04:05Z07:00`).
+
+Times are always in UTC here (tickpy's clock is the data's UTC timestamps), so a zone in a layout
+prints as `UTC`, `Z` or `+00:00`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from tickpy.template.godata import MONTH_NAMES, WEEKDAY_NAMES
+
+SECOND = 1_000_000_000
+MINUTE = 60 * SECOND
+HOUR = 60 * MINUTE
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+RFC3339_NANO = "2006-01-02T15:04:05.999999999Z07:00"
+TIME_STRING = "2006-01-02 15:04:05.999999999 -0700 MST"
+
+
+def duration_string(ns: int) -> str:
+    """`time.Duration.String()`: `1m30s`, `2h0m0s`, `1.5s`, `500ms`, `1µs`, `0s`."""
+    if ns == 0:
+        return "0s"
+    magnitude = abs(ns)
+    if magnitude < SECOND:
+        if magnitude < 1_000:
+            text = f"{magnitude}ns"
+        elif magnitude < 1_000_000:
+            text = _with_fraction(magnitude, 3) + "µs"
+        else:
+            text = _with_fraction(magnitude, 6) + "ms"
+    else:
+        minutes, rest = divmod(magnitude, MINUTE)
+        text = _with_fraction(rest, 9) + "s"
+        if minutes:
+            hours, minutes = divmod(minutes, 60)
+            text = f"{minutes}m" + text
+            if hours:
+                text = f"{hours}h" + text
+    return "-" + text if ns < 0 else text
+
+
+def _with_fraction(value: int, decimals: int) -> str:
+    """`value / 10**decimals` in decimal, trailing zeros of the fraction dropped."""
+    whole, fraction = divmod(value, 10 ** decimals)
+    if not fraction:
+        return str(whole)
+    return f"{whole}." + f"{fraction:0{decimals}d}".rstrip("0")
+
+
+def utc_datetime(ns: int) -> tuple[datetime, int]:
+    """The UTC calendar time of `ns` since the epoch, and its nanoseconds within the second."""
+    seconds, nanos = divmod(ns, SECOND)
+    return _EPOCH + timedelta(seconds=seconds), nanos
+
+
+def time_string(ns: int) -> str:
+    """`time.Time.String()` of a UTC time: `2023-11-14 22:13:20.5 +0000 UTC`."""
+    return format_time(ns, TIME_STRING)
+
+
+def rfc3339_nano(ns: int) -> str:
+    """How encoding/json writes a time.Time: `2023-11-14T22:13:20.5Z`."""
+    return format_time(ns, RFC3339_NANO)
+
+
+# Layout elements, longest first within each starting character, as Go recognises them.
+_ELEMENTS = (
+    "January", "Jan", "Monday", "Mon", "MST",
+    "002", "01", "02", "03", "04", "05", "06",
+    "15", "1", "2006", "2",
+    "__2", "_2",
+    "3", "4", "5", "PM", "pm",
+    "-07:00:00", "-070000", "-07:00", "-0700", "-07",
+    "Z07:00:00", "Z070000", "Z07:00", "Z0700", "Z07",
+)
+
+
+def format_time(ns: int, layout: str) -> str:
+    """`time.Time.Format(layout)` for a UTC time."""
+    moment, nanos = utc_datetime(ns)
+    out: list[str] = []
+    i = 0
+    while i < len(layout):
+        fraction = _fraction_element(layout, i)
+        if fraction:
+            out.append(_fraction(nanos, fraction))
+            i += len(fraction)
+            continue
+        element = _element_at(layout, i)
+        if element is None:
+            out.append(layout[i])
+            i += 1
+            continue
+        out.append(_render_element(element, moment))
+        i += len(element)
+    return "".join(out)
+
+
+def _element_at(layout: str, i: int) -> str | None:
+    """The layout element starting at `i`, or None for a literal character."""
+    if layout.startswith("_2006", i):
+        return None  # "_" then the year, as Go reads it
+    for element in _ELEMENTS:
+        if layout.startswith(element, i):
+            follows = layout[i + len(element):i + len(element) + 1]
+            if element in ("Jan", "Mon") and follows.islower():
+                return None  # "Month", "Janitor": words, not elements
+            return element
+    return None
+
+
+def _fraction_element(layout: str, i: int) -> str:
+    """`.000`/`.999` (or with a comma) when followed by a non-digit: fractional seconds."""
+    if layout[i] not in ".," or i + 1 >= len(layout) or layout[i + 1] not in "09":
+        return ""
+    digit = layout[i + 1]
+    j = i + 1
+    while j < len(layout) and layout[j] == digit:
+        j += 1
+    if j < len(layout) and layout[j].isdigit():
+        return ""
+    return layout[i:j]
+
+
+def _fraction(nanos: int, element: str) -> str:
+    separator, width = element[0], len(element) - 1
+    digits = f"{nanos:09d}"[:width]
+    if element[1] == "0":
+        return separator + digits
+    digits = digits.rstrip("0")
+    return separator + digits if digits else ""
+
+
+def _render_element(element: str, moment: datetime) -> str:
+    hour12 = moment.hour % 12 or 12
+    simple = {
+        "January": MONTH_NAMES[moment.month - 1], "Jan": MONTH_NAMES[moment.month - 1][:3],
+        "Monday": WEEKDAY_NAMES[_go_weekday(moment)], "Mon": WEEKDAY_NAMES[_go_weekday(moment)][:3],
+        "MST": "UTC",
+        "002": f"{moment.timetuple().tm_yday:03d}", "__2": f"{moment.timetuple().tm_yday:3d}",
+        "01": f"{moment.month:02d}", "1": str(moment.month),
+        "02": f"{moment.day:02d}", "_2": f"{moment.day:2d}", "2": str(moment.day),
+        "03": f"{hour12:02d}", "3": str(hour12), "15": f"{moment.hour:02d}",
+        "04": f"{moment.minute:02d}", "4": str(moment.minute),
+        "05": f"{moment.second:02d}", "5": str(moment.second),
+        "06": f"{moment.year % 100:02d}", "2006": f"{moment.year:04d}",
+        "PM": "PM" if moment.hour >= 12 else "AM", "pm": "pm" if moment.hour >= 12 else "am",
+    }
+    if element in simple:
+        return simple[element]
+    if element.startswith("Z"):
+        return "Z"
+    # Numeric zone offsets: UTC is +00:00 in every spelling.
+    return "+" + element[1:].replace("07", "00")
+
+
+def _go_weekday(moment: datetime) -> int:
+    """Go counts weekdays from Sunday = 0; Python's weekday() from Monday = 0."""
+    return (moment.weekday() + 1) % 7
+
+
+def weekday(ns: int) -> int:
+    return _go_weekday(utc_datetime(ns)[0])
