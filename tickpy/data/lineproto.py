@@ -158,10 +158,10 @@ def parse_line(text: str, precision_multiplier: int = 1, default_time: Optional[
     (the reader skips them).
     """
     text = _strip_line_end(text)
-    _check_utf8(text)
     start = _skip_whitespace(text, 0)
     if start >= len(text) or text[start] == "#":
         raise LineProtocolError("no point on this line (it is blank or a comment)")
+    _check_utf8(text)
     name, tags, fields, time = _parse_point(text, start, precision_multiplier, default_time,
                                             allow_unsigned)
     return Point(name, tags, fields, time, database, retention_policy, line)
@@ -487,6 +487,13 @@ def _scan_time(text: str, i: int, multiplier: int, default_time) -> int:
 
 # ---------------------------------------------------------------------------------------------
 # The reader: a stream of lines in, a stream of Points out, skipped lines recorded.
+#
+# The fast path. A "plain" line has three parts separated by single spaces, no backslash, no
+# quote and an ASCII field section. Its series key (measurement and tags) is read once by the
+# exact scanner and cached; its fields are read pair by pair with str.split, checking what
+# Python's float() and int() accept but InfluxDB does not ("1_0", "+1", " 1", "inf"). Whatever
+# the fast path is not certain about raises ValueError, KeyError or IndexError, and the exact
+# scanner reads the line and decides.
 
 _FAST_MAX_CHARS = MAX_KEY_LENGTH // 4   # longer lines go to the exact scanner (key length check)
 _SERIES_CACHE_SIZE = 100_000
@@ -545,7 +552,8 @@ class PointReader:
     a time, so a large file is never held in memory. Every point gets `.line`, the 1-based line
     number it came from. Each refused line is passed to `on_skip` as a SkippedLine as soon as
     it is met, counted in `skipped_count`, and kept in `skipped` (the first
-    MAX_RECORDED_SKIPS of them).
+    MAX_RECORDED_SKIPS of them). `lines_read` and `points_read` are complete once the
+    iteration ends; `database` and `retention_policy` follow the file's context headers.
     """
 
     def __init__(self, lines: Iterable[str], source_name: str = "", precision: str = "ns",
