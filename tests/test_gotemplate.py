@@ -465,3 +465,12 @@ def test_a_template_compiles_once_and_renders_many_times():
     template = compile_template('{{ index .Tags "host" }}', "id")
     assert [template.render(alert_data(Tags={"host": h})) for h in ("a", "b")] == ["a", "b"]
     assert template(alert_data(Tags={"host": "c"})) == "c"
+
+
+def test_dot_prints_kapacitor_data_with_embedded_structs():
+    # Go prints detailsInfo{messageInfo{idInfo{...}, ...}, Message} with nested braces (checked
+    # against Go 1.19 with the same struct layout as alert.go)
+    assert render("{{.}}", name="details", html=False) == (
+        "{{{cpu TestStream_Alert host=serverA map[host:serverA] {localhost cid sid}} kapacitor/cpu/serverA "
+        "map[count:10] CRITICAL 1971-01-01 00:00:10 +0000 UTC 0s} CRITICAL alert for kapacitor/cpu/serverA}")
+    assert render('{{printf "%+v" .ServerInfo}}') == "{Hostname:localhost ClusterID:cid ServerID:sid}"

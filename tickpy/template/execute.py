@@ -105,9 +105,8 @@ class Renderer:
                 if isinstance(value, int) and not isinstance(value, (bool, Timestamp, Duration)):
                     items = [(GoInt(i), GoInt(i)) for i in range(max(0, int(value)))]  # Go 1.22+
                 else:
-                    raise self.error(node.pipe.commands[-1].args[0] if len(node.pipe.commands) == 1
-                                     and len(node.pipe.commands[0].args) == 1 else node,
-                                     f"range can't iterate over {sprint_value(value)}")
+                    culprit = node.pipe.commands[-1].args[0]  # Go names the last node evaluated
+                    raise self.error(culprit, f"range can't iterate over {sprint_value(value)}")
             elif isinstance(value, dict):
                 items = [(key, value[key]) for key in sorted(value)]
             elif value is None:

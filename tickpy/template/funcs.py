@@ -68,10 +68,6 @@ def _basic_kind(value) -> str | None:
     return None
 
 
-def _is_nil(value) -> bool:
-    return value is None
-
-
 def equal(first, *others) -> bool:
     """`eq a b c...`: a == b || a == c ..., with Go's refusal to compare an int with a float."""
     if not others:
@@ -239,11 +235,12 @@ class _NoValue(str):
 
 
 _HTML_ESCAPES = {"\0": "\ufffd", '"': "&#34;", "'": "&#39;", "&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_HTML_ESCAPE_TABLE = str.maketrans(_HTML_ESCAPES)
 
 
 def html_escape_function(*args) -> str:
     """The `html` builtin (text/template.HTMLEscaper)."""
-    return "".join(_HTML_ESCAPES.get(char, char) for char in _escaper_text(args))
+    return _escaper_text(args).translate(_HTML_ESCAPE_TABLE)
 
 
 def js_escape_function(*args) -> str:
@@ -270,7 +267,7 @@ def urlquery_function(*args) -> str:
     return urllib.parse.quote_plus(_escaper_text(args), safe="-_.~")
 
 
-_HTML_TEMPLATE_ESCAPES = dict(_HTML_ESCAPES, **{"+": "&#43;"})
+_HTML_TEMPLATE_ESCAPES = str.maketrans(dict(_HTML_ESCAPES, **{"+": "&#43;"}))
 
 
 def html_template_escape(value) -> str:
@@ -279,7 +276,7 @@ def html_template_escape(value) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else sprint_value(value)
-    return "".join(_HTML_TEMPLATE_ESCAPES.get(char, char) for char in text)
+    return text.translate(_HTML_TEMPLATE_ESCAPES)
 
 
 # ---------------------------------------------------------------------------------------------

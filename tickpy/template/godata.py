@@ -36,13 +36,16 @@ class GoStruct(dict):
     """A Go struct: keys are its exported fields in declaration order.
 
     `type_name` is what Go's error messages call the type, e.g. `kapacitor.messageInfo`.
+    `layout` groups the field names the way embedded structs nest them, which only `%v` shows
+    (`{{cpu t host=a map[] {h c s}} id ...}`); None means no embedded structs.
     """
 
-    __slots__ = ("type_name",)
+    __slots__ = ("type_name", "layout")
 
-    def __init__(self, fields=(), type_name: str = "struct"):
+    def __init__(self, fields=(), type_name: str = "struct", layout: tuple | None = None):
         super().__init__(fields)
         self.type_name = type_name
+        self.layout = layout
 
 
 class GoInt(int):

@@ -128,6 +128,7 @@ class FormatSpec:
     zero: bool = False
     width: int | None = None
     precision: int | None = None
+    plus_v: bool = False  # %+v: struct fields printed with their names
 
 
 def sprintf(format_text: str, *args) -> str:
@@ -192,6 +193,8 @@ def sprintf(format_text: str, *args) -> str:
         else:
             if spec.minus:
                 spec.zero = False
+            if verb == "v" and spec.plus:
+                spec.plus, spec.plus_v = False, True
             out.append(format_arg(args[arg_index], verb, spec))
             arg_index += 1
     if not reordered and arg_index < len(args):
@@ -259,8 +262,8 @@ def format_arg(value, verb: str, spec: FormatSpec) -> str:
                     + imaginary + "i)", spec)
     if isinstance(value, str):
         return _format_string(value, verb, spec) if verb in "vsxXq" else bad_verb(value, verb)
-    if isinstance(value, (GoStruct, Timestamp)):
-        return "{" + " ".join(format_arg(item, verb, spec) for item in value.values()) + "}"
+    if isinstance(value, GoStruct):
+        return _format_struct(value, value.layout or tuple(value), verb, spec)
     if isinstance(value, dict):
         items = [f"{format_arg(key, verb, spec)}:{format_arg(value[key], verb, spec)}"
                  for key in sorted(value)]
@@ -268,6 +271,14 @@ def format_arg(value, verb: str, spec: FormatSpec) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + " ".join(format_arg(item, verb, spec) for item in value) + "]"
     return bad_verb(value, verb)
+
+
+def _format_struct(value: GoStruct, layout: tuple, verb: str, spec: FormatSpec) -> str:
+    """`{field field ...}`, with an embedded struct's fields in their own braces."""
+    parts = [_format_struct(value, name, verb, spec) if isinstance(name, tuple)
+             else (f"{name}:" if spec.plus_v else "") + format_arg(value.get(name), verb, spec)
+             for name in layout]
+    return "{" + " ".join(parts) + "}"
 
 
 def _pad(text: str, spec: FormatSpec, zero_ok: bool = False) -> str:

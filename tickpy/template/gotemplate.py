@@ -33,6 +33,16 @@ DATA_TYPE_NAMES = {
 }
 
 
+_ID_INFO = ("Name", "TaskName", "Group", "Tags", "ServerInfo")
+_MESSAGE_INFO = (_ID_INFO, "ID", "Fields", "Level", "Time", "Duration")
+# How Kapacitor's template data structs embed one another (alert.go), for `{{ . }}`.
+DATA_LAYOUTS = {
+    "kapacitor.idInfo": _ID_INFO,
+    "kapacitor.messageInfo": _MESSAGE_INFO,
+    "kapacitor.detailsInfo": (_MESSAGE_INFO, "Message"),
+}
+
+
 class Template:
     """A compiled template: parse once, render many times."""
 
@@ -73,7 +83,7 @@ def as_template_data(data, type_name: str = "struct"):
         fields["Tags"] = StringMap(fields["Tags"])
     if type(fields.get("ServerInfo")) is dict:
         fields["ServerInfo"] = GoStruct(fields["ServerInfo"], "kapacitor.serverInfo")
-    return GoStruct(fields, type_name)
+    return GoStruct(fields, type_name, DATA_LAYOUTS.get(type_name))
 
 
 def compile_template(text: str, name: str = "template", html: bool = False,

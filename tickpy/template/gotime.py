@@ -8,6 +8,7 @@ prints as `UTC`, `Z` or `+00:00`.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 from tickpy.template.godata import MONTH_NAMES, WEEKDAY_NAMES
 
@@ -82,22 +83,31 @@ _ELEMENTS = (
 def format_time(ns: int, layout: str) -> str:
     """`time.Time.Format(layout)` for a UTC time."""
     moment, nanos = utc_datetime(ns)
-    out: list[str] = []
+    return "".join(_render(piece, is_element, moment, nanos) for piece, is_element in _layout_pieces(layout))
+
+
+@lru_cache(maxsize=256)
+def _layout_pieces(layout: str) -> tuple:
+    """The layout split into (text, is_element) pieces; layouts repeat, so this is cached."""
+    pieces: list[tuple[str, bool]] = []
     i = 0
     while i < len(layout):
-        fraction = _fraction_element(layout, i)
-        if fraction:
-            out.append(_fraction(nanos, fraction))
-            i += len(fraction)
-            continue
-        element = _element_at(layout, i)
-        if element is None:
-            out.append(layout[i])
+        element = _fraction_element(layout, i) or _element_at(layout, i)
+        if element:
+            pieces.append((element, True))
+            i += len(element)
+        else:
+            pieces.append((layout[i], False))
             i += 1
-            continue
-        out.append(_render_element(element, moment))
-        i += len(element)
-    return "".join(out)
+    return tuple(pieces)
+
+
+def _render(piece: str, is_element: bool, moment: datetime, nanos: int) -> str:
+    if not is_element:
+        return piece
+    if piece[0] in ".,":
+        return _fraction(nanos, piece)
+    return _render_element(piece, moment)
 
 
 def _element_at(layout: str, i: int) -> str | None:
@@ -135,23 +145,37 @@ def _fraction(nanos: int, element: str) -> str:
     return separator + digits if digits else ""
 
 
+_RENDERERS = {
+    "January": lambda m: MONTH_NAMES[m.month - 1],
+    "Jan": lambda m: MONTH_NAMES[m.month - 1][:3],
+    "Monday": lambda m: WEEKDAY_NAMES[_go_weekday(m)],
+    "Mon": lambda m: WEEKDAY_NAMES[_go_weekday(m)][:3],
+    "MST": lambda m: "UTC",
+    "002": lambda m: f"{m.timetuple().tm_yday:03d}",
+    "__2": lambda m: f"{m.timetuple().tm_yday:3d}",
+    "01": lambda m: f"{m.month:02d}",
+    "1": lambda m: str(m.month),
+    "02": lambda m: f"{m.day:02d}",
+    "_2": lambda m: f"{m.day:2d}",
+    "2": lambda m: str(m.day),
+    "03": lambda m: f"{m.hour % 12 or 12:02d}",
+    "3": lambda m: str(m.hour % 12 or 12),
+    "15": lambda m: f"{m.hour:02d}",
+    "04": lambda m: f"{m.minute:02d}",
+    "4": lambda m: str(m.minute),
+    "05": lambda m: f"{m.second:02d}",
+    "5": lambda m: str(m.second),
+    "06": lambda m: f"{m.year % 100:02d}",
+    "2006": lambda m: f"{m.year:04d}",
+    "PM": lambda m: "PM" if m.hour >= 12 else "AM",
+    "pm": lambda m: "pm" if m.hour >= 12 else "am",
+}
+
+
 def _render_element(element: str, moment: datetime) -> str:
-    hour12 = moment.hour % 12 or 12
-    simple = {
-        "January": MONTH_NAMES[moment.month - 1], "Jan": MONTH_NAMES[moment.month - 1][:3],
-        "Monday": WEEKDAY_NAMES[_go_weekday(moment)], "Mon": WEEKDAY_NAMES[_go_weekday(moment)][:3],
-        "MST": "UTC",
-        "002": f"{moment.timetuple().tm_yday:03d}", "__2": f"{moment.timetuple().tm_yday:3d}",
-        "01": f"{moment.month:02d}", "1": str(moment.month),
-        "02": f"{moment.day:02d}", "_2": f"{moment.day:2d}", "2": str(moment.day),
-        "03": f"{hour12:02d}", "3": str(hour12), "15": f"{moment.hour:02d}",
-        "04": f"{moment.minute:02d}", "4": str(moment.minute),
-        "05": f"{moment.second:02d}", "5": str(moment.second),
-        "06": f"{moment.year % 100:02d}", "2006": f"{moment.year:04d}",
-        "PM": "PM" if moment.hour >= 12 else "AM", "pm": "pm" if moment.hour >= 12 else "am",
-    }
-    if element in simple:
-        return simple[element]
+    render = _RENDERERS.get(element)
+    if render is not None:
+        return render(moment)
     if element.startswith("Z"):
         return "Z"
     # Numeric zone offsets: UTC is +00:00 in every spelling.

@@ -254,7 +254,6 @@ class _Parser:
                 return
             mark = self.index
             self.next_non_space()
-            after = self.peek()
             following = self.peek_non_space()
             if following.kind in ("assign", "declare"):
                 pipe.is_assign = following.kind == "assign"
@@ -271,7 +270,6 @@ class _Parser:
                         continue
                     raise self.error("range can only initialize variables", pos=self.peek_non_space().pos)
                 raise self.error(f"too many declarations in {context}", pos=self.peek_non_space().pos)
-            del after
             self.index = mark
             return
 
