@@ -324,3 +324,21 @@ def test_embed_title_is_a_template_over_the_event(fake, config):
     send(services, {"embed-title": "{{ .Level }} on {{ index .Tags \"host\" }} ({{ .TaskName }})"},
          event(Level.CRITICAL))
     assert fake.requests[0].json()["embeds"][0]["title"] == "CRITICAL on serverA (cpu_alert)"
+
+
+def test_embed_title_that_does_not_parse_is_refused_when_built(config):
+    from tickpy.lang.errors import TickError
+
+    with pytest.raises(TickError) as caught:
+        make_handler("discord", {"embed-title": "{{ .Level "}, services_for(config))
+    assert caught.value.message.startswith("template: embedTitle:1:")
+
+
+def test_embed_title_that_fails_on_an_event_is_reported_and_not_sent(fake, config):
+    # Kapacitor logs the template error and sends nothing (services/discord/service.go Handle)
+    services = services_for(config)
+    send(services, {"embed-title": "{{ .Nope }}"}, event())
+    assert fake.requests == []
+    [(handler, ok, detail)] = services.report.deliveries
+    assert (handler, ok) == ("discord[guild-alerts]", False)
+    assert "can't evaluate field Nope in type alert.TemplateData" in detail

@@ -53,19 +53,22 @@ def config_of(services) -> Config:
     return config if config is not None else load_config(None)
 
 
-def compile_text_template(text: str, name: str):
+def compile_text_template(text: str, name: str, data_type: str | None = None):
     """A Go text/template as a callable `render(data) -> str`, compiled once per handler.
 
-    Text without `{{` is returned as is, so plain titles never depend on the template engine.
+    Text without `{{` is returned as is, without parsing. `name` is the template's name in Go's
+    error messages (`embedTitle`, `body`), `data_type` the Go type of the data it is given.
+    A template that does not parse is a TickError carrying Go's message.
     """
     if "{{" not in text:
         return lambda data: text
+    from tickpy.template.gotemplate import TemplateError, compile_template
+
     try:
-        from tickpy.template.gotemplate import compile_template
-    except ImportError:
-        raise TickError(f"{name}: templates need tickpy.template.gotemplate, which is not installed") from None
-    template = compile_template(text, name=name)
-    return lambda data: template(data)
+        template = compile_template(text, name=name, data_type=data_type)
+    except TemplateError as error:
+        raise TickError(error.message) from None
+    return template.render
 
 
 # TICKscript property -> handler-file option, per handler (pipeline/alert.go). Kapacitor matches a

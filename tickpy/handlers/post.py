@@ -98,7 +98,7 @@ class PostHandler(Handler):
                  headers: dict, capture_response: bool, timeout: float | None, skip_verify: bool,
                  services):
         self.name = name
-        self.render_url = compile_text_template(url_template, "url")
+        self.render_url = compile_text_template(url_template, "body", "alert.Data")
         self.endpoint = endpoint
         self.headers = headers
         self.capture_response = capture_response
@@ -113,14 +113,14 @@ class PostHandler(Handler):
         if endpoint is None:
             return None
         if endpoint.alert_template:
-            return compile_text_template(endpoint.alert_template, "alert-template")
+            return compile_text_template(endpoint.alert_template, "body", "alert.Data")
         if endpoint.alert_template_file:
             try:
                 text = Path(endpoint.alert_template_file).read_text(encoding="utf-8")
             except OSError as error:
                 raise TickError(f'failed to read template file "{endpoint.alert_template_file}": '
                                 f"{error.strerror or error}") from None
-            return compile_text_template(text, "alert-template-file")
+            return compile_text_template(text, "body", "alert.Data")
         return None
 
     def _secrets(self) -> tuple[Secret, ...]:
