@@ -474,3 +474,69 @@ def test_dot_prints_kapacitor_data_with_embedded_structs():
         "{{{cpu TestStream_Alert host=serverA map[host:serverA] {localhost cid sid}} kapacitor/cpu/serverA "
         "map[count:10] CRITICAL 1971-01-01 00:00:10 +0000 UTC 0s} CRITICAL alert for kapacitor/cpu/serverA}")
     assert render('{{printf "%+v" .ServerInfo}}') == "{Hostname:localhost ClusterID:cid ServerID:sid}"
+
+
+# --- html/template contexts -------------------------------------------------------------------
+
+def test_html_template_doc_example():
+    # html/template package doc: Hello, {{.}}! with a script injection attempt
+    data = alert_data(Message="<script>alert('you have been pwned')</script>")
+    assert render("Hello, {{.Message}}!", data, name="details", html=True) == \
+        "Hello, &lt;script&gt;alert(&#39;you have been pwned&#39;)&lt;/script&gt;!"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the html/template doc's context table for "O'Reilly: How are <i>you</i>?" (values as Go
+    # 1.19 writes them; the doc abbreviates some)
+    ("{{.Message}}", "O&#39;Reilly: How are &lt;i&gt;you&lt;/i&gt;?"),
+    ("<a title='{{.Message}}'>", "<a title='O&#39;Reilly: How are &lt;i&gt;you&lt;/i&gt;?'>"),
+    ('<a href="/{{.Message}}">', '<a href="/O%27Reilly:%20How%20are%20%3ci%3eyou%3c/i%3e?">'),
+    ('<a href="?q={{.Message}}">', '<a href="?q=O%27Reilly%3a%20How%20are%20%3ci%3eyou%3c%2fi%3e%3f">'),
+    ("<a href={{.Message}}>", "<a href=#ZgotmplZ>"),  # "O'Reilly:" reads as an unsafe scheme
+])
+def test_html_contexts_escape_differently(text, expected):
+    data = alert_data(Message="O'Reilly: How are <i>you</i>?")
+    assert render(text, data, name="details", html=True) == expected
+
+
+def test_html_text_rewrites():
+    # html/template removes HTML comments and escapes a "<" that starts no tag (checked against Go)
+    assert render("usage < 10 <!-- note {{.Name}} --><b>{{.Name}}</b> 1<2", name="details", html=True) == \
+        "usage &lt; 10 <b>cpu</b> 1&lt;2"
+
+
+def test_html_url_attributes():
+    data = alert_data(Message="a b&c")
+    assert render('<a href="http://graphs/{{.Message}}?q={{.Message}}">{{.Message}}</a>', data,
+                  name="details", html=True) == \
+        '<a href="http://graphs/a%20b&amp;c?q=a%20b%26c">a b&amp;c</a>'
+    assert render('<a href="{{.Message}}">', alert_data(Message="javascript:alert(1)"),
+                  name="details", html=True) == '<a href="#ZgotmplZ">'
+
+
+def test_html_unquoted_attribute_escapes_spaces():
+    assert render("<p class={{.Message}}>", alert_data(Message="a b=c"), name="details", html=True) == \
+        "<p class=a&#32;b&#61;c>"
+
+
+def test_html_predefined_escaper_is_not_applied_twice():
+    data = alert_data(Message="a+<b>")
+    assert render("{{.Message | html}}|{{html .Message}}", data, name="details", html=True) == \
+        "a+&lt;b&gt;|a+&lt;b&gt;"
+
+
+def test_html_branches_must_end_in_the_same_context():
+    with pytest.raises(TemplateError) as caught:
+        compile_template('{{if .Name}}<a href="{{end}}">', "details", html=True)
+    assert caught.value.message.startswith(
+        "html/template:details:1:5: {{if}} branches end in different contexts: ")
+    with pytest.raises(TemplateError) as caught:
+        compile_template('<a href="x', "details", html=True)
+    assert caught.value.message.startswith("html/template:details: ends in a non-text context: ")
+
+
+def test_actions_in_javascript_are_refused_not_escaped_differently():
+    with pytest.raises(TemplateError) as caught:
+        compile_template("<script>var x = {{.Name}};</script>", "details", html=True)
+    assert "JavaScript or CSS" in caught.value.message
+    assert caught.value.offset == len("<script>var x = {{")

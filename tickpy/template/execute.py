@@ -10,7 +10,8 @@ from __future__ import annotations
 from tickpy.data.values import Duration, Timestamp
 from tickpy.template import methods
 from tickpy.template.errors import TemplateError
-from tickpy.template.funcs import ANY, STRING, VALUE, CallError, Function, html_template_escape, is_true
+from tickpy.template.funcs import ANY, STRING, VALUE, CallError, Function, escaper_text, is_true
+from tickpy.template.htmlescape import ESCAPERS
 from tickpy.template.godata import GoInt, GoStruct, StringMap, go_type_name
 from tickpy.template.gofmt import sprint_value
 from tickpy.template.nodes import (ActionNode, BoolNode, BranchNode, BreakNode, ChainNode, CommandNode,
@@ -56,9 +57,12 @@ class Renderer:
         if isinstance(node, TextNode):
             self.out.append(node.text)
         elif isinstance(node, ActionNode):
-            value = self.pipeline(dot, node.pipe)
-            if not node.pipe.declarations:
-                self.print_value(value)
+            if self.template.html and not node.pipe.declarations:
+                self.out.append(self.escaped_action(dot, node))
+            else:
+                value = self.pipeline(dot, node.pipe)
+                if not node.pipe.declarations:
+                    self.print_value(value)
         elif isinstance(node, ListNode):
             for child in node.nodes:
                 self.walk(dot, child)
@@ -78,10 +82,24 @@ class Renderer:
         else:
             raise self.error(node, f"unknown node: {node}")
 
+    def escaped_action(self, dot, node: ActionNode) -> str:
+        """An action's output under html/template: its value through the context's escapers."""
+        commands = node.pipe.commands
+        if node.drop_last_command:
+            last = commands[-1]
+            value = self.run_commands(dot, commands[:-1])
+            if len(commands) == 1 and len(last.args) > 1:  # `{{html .X}}`: its arguments, printed
+                value = escaper_text([self.argument(dot, ANY, arg) for arg in last.args[1:]])
+            elif value is _MISSING:
+                value = None
+        else:
+            value = self.pipeline(dot, node.pipe)
+        for name in node.escapers:
+            value = ESCAPERS[name](value)
+        return value
+
     def print_value(self, value) -> None:
-        if self.template.html:
-            self.out.append(html_template_escape(value))
-        elif value is None:
+        if value is None:
             self.out.append("<no value>")
         else:
             self.out.append(value if isinstance(value, str) else sprint_value(value))
@@ -153,14 +171,19 @@ class Renderer:
 
     # -- pipelines -----------------------------------------------------------------------------
     def pipeline(self, dot, pipe: PipeNode):
-        value = _MISSING
-        for command in pipe.commands:
-            value = self.command(dot, command, value)
+        value = self.run_commands(dot, pipe.commands)
         for variable in pipe.declarations:
             if pipe.is_assign:
                 self.set_variable(variable, value)
             else:
                 self.vars.append([variable.names[0], value])
+        return value
+
+    def run_commands(self, dot, commands):
+        """Each command's value is the last argument of the next (`a | b c` is `b c a`)."""
+        value = _MISSING
+        for command in commands:
+            value = self.command(dot, command, value)
         return value
 
     def set_variable(self, variable: VariableNode, value) -> None:

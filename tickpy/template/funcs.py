@@ -220,7 +220,7 @@ def length(item) -> GoInt:
 # ---------------------------------------------------------------------------------------------
 # Escapers
 
-def _escaper_text(args) -> str:
+def escaper_text(args) -> str:
     """text/template's escapers print their arguments with fmt.Sprint, nil as `<no value>`."""
     if len(args) == 1 and isinstance(args[0], str):
         return args[0]
@@ -240,13 +240,13 @@ _HTML_ESCAPE_TABLE = str.maketrans(_HTML_ESCAPES)
 
 def html_escape_function(*args) -> str:
     """The `html` builtin (text/template.HTMLEscaper)."""
-    return _escaper_text(args).translate(_HTML_ESCAPE_TABLE)
+    return escaper_text(args).translate(_HTML_ESCAPE_TABLE)
 
 
 def js_escape_function(*args) -> str:
     """The `js` builtin (text/template.JSEscaper), including the backtick escape of Go 1.21+."""
     out = []
-    for char in _escaper_text(args):
+    for char in escaper_text(args):
         if char == "\\":
             out.append("\\\\")
         elif char == "'":
@@ -264,19 +264,7 @@ def js_escape_function(*args) -> str:
 
 def urlquery_function(*args) -> str:
     """The `urlquery` builtin (url.QueryEscape): spaces become `+`."""
-    return urllib.parse.quote_plus(_escaper_text(args), safe="-_.~")
-
-
-_HTML_TEMPLATE_ESCAPES = str.maketrans(dict(_HTML_ESCAPES, **{"+": "&#43;"}))
-
-
-def html_template_escape(value) -> str:
-    """What html/template does to an action's value in HTML text: print it (nil prints nothing)
-    and escape `"'&<>+` and NUL."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else sprint_value(value)
-    return text.translate(_HTML_TEMPLATE_ESCAPES)
+    return urllib.parse.quote_plus(escaper_text(args), safe="-_.~")
 
 
 # ---------------------------------------------------------------------------------------------

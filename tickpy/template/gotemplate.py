@@ -18,6 +18,7 @@ from tickpy.template.errors import TemplateError
 from tickpy.template.execute import Renderer
 from tickpy.template.funcs import BUILTINS, KAPACITOR_DETAILS_FUNCTIONS
 from tickpy.template.godata import GoInt, GoStruct, StringMap
+from tickpy.template.htmlcontext import escape_template
 from tickpy.template.parse import parse_template
 
 __all__ = ["compile_template", "Template", "TemplateError", "StringMap", "GoStruct", "GoInt",
@@ -55,6 +56,8 @@ class Template:
         if html:
             self.functions.update(KAPACITOR_DETAILS_FUNCTIONS)
         self.root, self.definitions = parse_template(text, name, set(self.functions))
+        if html:
+            escape_template(name, text, self.root, self.definitions)
 
     def render(self, data) -> str:
         """The template's output for `data`.

@@ -148,6 +148,10 @@ class PipeNode(Node):
 class ActionNode(Node):
     line: int = 1
     pipe: PipeNode = None
+    # Set by html/template escaping (htmlcontext): escapers for the value, by name, and whether
+    # the pipeline's last command (an `html`/`urlquery` call) became one of them.
+    escapers: tuple = ("htmlescaper",)
+    drop_last_command: bool = False
 
     def __str__(self) -> str:
         return "{{" + str(self.pipe) + "}}"

@@ -1,0 +1,134 @@
+"""The escapers html/template puts at the end of an action's pipeline, by the names
+`htmlcontext` chooses. Each takes the action's value and returns the text to write."""
+
+from __future__ import annotations
+
+from tickpy.template.funcs import html_escape_function, urlquery_function
+from tickpy.template.gofmt import sprint_value
+
+FILTER_FAILSAFE = "ZgotmplZ"  # what html/template writes for a value it refuses in a context
+
+
+def stringify(value) -> str:
+    """html/template's stringify of one value: nil prints nothing, anything else as %v."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else sprint_value(value)
+
+
+def _table(mapping: dict) -> dict:
+    return str.maketrans(mapping)
+
+
+_HTML = _table({"\0": "\ufffd", '"': "&#34;", "&": "&amp;", "'": "&#39;", "+": "&#43;", "<": "&lt;",
+                ">": "&gt;"})
+_HTML_NOSPACE = _table({"\0": "&#xfffd;", "\t": "&#9;", "\n": "&#10;", "\v": "&#11;", "\f": "&#12;",
+                        "\r": "&#13;", " ": "&#32;", '"': "&#34;", "&": "&amp;", "'": "&#39;",
+                        "+": "&#43;", "<": "&lt;", "=": "&#61;", ">": "&gt;", "`": "&#96;"})
+
+
+def html_escaper(value) -> str:
+    return stringify(value).translate(_HTML)
+
+
+def nospace_escaper(value) -> str:
+    return stringify(value).translate(_HTML_NOSPACE)
+
+
+def is_safe_url(text: str) -> bool:
+    """Only http, https and mailto schemes (or none) are safe to put in a URL attribute."""
+    protocol, colon, _ = text.partition(":")
+    if colon and "/" not in protocol:
+        return protocol.lower() in ("http", "https", "mailto")
+    return True
+
+
+def url_filter(value) -> str:
+    text = stringify(value)
+    return text if is_safe_url(text) else "#" + FILTER_FAILSAFE
+
+
+_URL_RESERVED = set("!#$&*+,/:;=?@[]")
+_URL_UNRESERVED = set("-._~abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_HEX = set("0123456789abcdefABCDEF")
+
+
+def process_url(text: str, normalize: bool) -> str:
+    """Percent-encode a URL's bytes; when normalising, keep reserved characters and valid
+    `%XX` escapes."""
+    data = text.encode("utf-8")
+    out: list[str] = []
+    for i, byte in enumerate(data):
+        char = chr(byte)
+        if char in _URL_UNRESERVED or (normalize and char in _URL_RESERVED):
+            out.append(char)
+        elif normalize and char == "%" and i + 2 < len(data) and chr(data[i + 1]) in _HEX \
+                and chr(data[i + 2]) in _HEX:
+            out.append(char)
+        else:
+            out.append(f"%{byte:02x}")
+    return "".join(out)
+
+
+def url_normalizer(value) -> str:
+    return process_url(stringify(value), normalize=True)
+
+
+def url_escaper(value) -> str:
+    return process_url(stringify(value), normalize=False)
+
+
+def html_name_filter(value) -> str:
+    from tickpy.template.htmlcontext import attribute_type
+    text = stringify(value)
+    if not text:
+        return FILTER_FAILSAFE
+    text = text.lower()
+    if attribute_type(text) != "None" or not all(c.isascii() and c.isalnum() for c in text):
+        return FILTER_FAILSAFE
+    return text
+
+
+def comment_escaper(value) -> str:
+    return ""
+
+
+_HTML_SPACE = set("\t\n\f\r ")
+
+
+def srcset_escaper(value) -> str:
+    text = stringify(value)
+    return ",".join(_srcset_element(part) for part in text.split(","))
+
+
+def _srcset_element(part: str) -> str:
+    start = 0
+    while start < len(part) and part[start] in _HTML_SPACE:
+        start += 1
+    end = len(part)
+    for i in range(start, len(part)):
+        if part[i] in _HTML_SPACE:
+            end = i
+            break
+    url = part[start:end]
+    metadata = part[end:]
+    if is_safe_url(url) and all(c in _HTML_SPACE or (c.isascii() and c.isalnum()) for c in metadata):
+        return part[:start] + process_url(url, normalize=True) + metadata
+    return "#" + FILTER_FAILSAFE
+
+
+ESCAPERS = {
+    "htmlescaper": html_escaper,
+    "rcdataescaper": html_escaper,
+    "attrescaper": html_escaper,
+    "nospaceescaper": nospace_escaper,
+    "urlfilter": url_filter,
+    "urlnormalizer": url_normalizer,
+    "urlescaper": url_escaper,
+    "htmlnamefilter": html_name_filter,
+    "commentescaper": comment_escaper,
+    "srcsetescaper": srcset_escaper,
+    # text/template's own escapers when a pipeline ends in them (see htmlcontext.merge_predefined)
+    "html": lambda value: html_escape_function(value),
+    "urlquery": lambda value: urlquery_function(value),
+}
