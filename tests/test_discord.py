@@ -342,3 +342,40 @@ def test_embed_title_that_fails_on_an_event_is_reported_and_not_sent(fake, confi
     [(handler, ok, detail)] = services.report.deliveries
     assert (handler, ok) == ("discord[guild-alerts]", False)
     assert "can't evaluate field Nope in type alert.TemplateData" in detail
+
+
+def test_handler_file_options_as_yaml_gives_them(fake, config):
+    import yaml
+
+    document = yaml.safe_load("""\
+id: discord-cpu-alert
+topic: cpu
+kind: discord
+options:
+  workspace: 'guild-alerts'
+  username: 'Kapacitor'
+  avatar-url: ''
+  timestamp: true
+  embed-title: 'Hey, Listen!'
+""")
+    services = services_for(config)
+    send(services, document["options"], event(Level.CRITICAL))
+    assert fake.requests[0].json() == {"avatar_url": "", "username": "Kapacitor", "embeds": [
+        {"color": 0xF95F53, "title": "Hey, Listen!", "description": "Hey, check your CPU",
+         "timestamp": "2023-11-14T22:13:20Z"}]}
+
+
+def test_options_from_a_tickscript_chain(fake, config):
+    from tickpy.handlers.options import options_from_script
+
+    # .discord().workspace('guild-errors').username('Bot').avatarURL('https://a.example/x.png')
+    #           .embedTitle('Uh Oh!').timestamp(FALSE)
+    options = options_from_script("discord", [], [
+        ("workspace", ["guild-errors"]), ("username", ["Bot"]), ("avatarURL", ["https://a.example/x.png"]),
+        ("embedTitle", ["Uh Oh!"]), ("timestamp", [False])])
+    services = services_for(config)
+    send(services, options, event())
+    [request] = fake.requests
+    assert request.path == f"/api/webhooks/2/{ERRORS_TOKEN}"
+    assert request.json() == {"avatar_url": "https://a.example/x.png", "username": "Bot", "embeds": [
+        {"color": 0xF48D38, "title": "Uh Oh!", "description": "Hey, check your CPU", "timestamp": ""}]}

@@ -191,3 +191,25 @@ def test_disabled_pushover_is_refused_when_the_handler_is_built(tmp_path):
     with pytest.raises(ConfigError) as caught:
         make_handler("pushover", {}, services)
     assert caught.value.key == "enabled" and caught.value.section == "[pushover]"
+
+
+def test_handler_file_options_as_yaml_gives_them(fake, tmp_path):
+    import yaml
+
+    # The seed handler file, in the standard layout (options under `options:`)
+    document = yaml.safe_load("""\
+id: handler-id
+topic: topic-name
+kind: pushover
+options:
+  device: device1, device2, device3
+  title: Alert from Kapacitor
+  url-title: This is an example title
+  sound: siren
+""")
+    services = services_for(seed_config(tmp_path, fake.pushover_url))
+    send(services, document["options"], cpu_event())
+    assert fake.requests[0].form() == {"device": "device1, device2, device3", "message": "Hey, check your CPU",
+                                       "priority": "1", "sound": "siren", "title": "Alert from Kapacitor",
+                                       "token": TOKEN, "url_title": "This is an example title",
+                                       "user": USER_KEY}
