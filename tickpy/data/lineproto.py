@@ -94,6 +94,13 @@ _UNSIGNED = re.compile(r"[0-9]+")
 _FLOAT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _TIMESTAMP = re.compile(r"-?[0-9]*")
 _TOKEN_END = re.compile(r"[^, ]*")           # a number or boolean ends at ',' or ' '
+_MEASUREMENT_END = re.compile(r"[, ]")
+_SPACE = re.compile(" ")
+_TAG_KEY_END = re.compile(r"[, =]")
+_TAG_VALUE_END = re.compile(r"[, =]")
+_FIELDS_SPECIAL = re.compile(r'[\\"=, ]')        # what matters in a field section...
+_STRING_SPECIAL = re.compile(r'[\\"]')           # ...and inside a string value
+_VALUE_SPECIAL = re.compile(r'[\\",]')
 _NAME_ESCAPE = re.compile(r'\\([, "=])')      # measurement and field key escapes
 _STRING_ESCAPE = re.compile(r'\\([\\"])')    # string field value escapes
 _HEADER = re.compile(r"#\s*(?:DML:\s*)?CONTEXT-(DATABASE|RETENTION-POLICY):([^:]*)")
@@ -195,67 +202,78 @@ def _skip_whitespace(text: str, i: int) -> int:
     return i
 
 
-def _parse_point(text, start, multiplier, default_time, allow_unsigned):
-    key_end, name, tags = _scan_series_key(text, start)
-    fields_start, fields_end = _scan_fields(text, key_end, allow_unsigned)
-    fields = _read_fields(text[fields_start:fields_end], allow_unsigned)
+def _parse_point(text, start, multiplier, default_time, allow_unsigned, series_cache=None):
+    """(name, tags, fields, time) of the point in `text` from `start`, or LineProtocolError.
+
+    `series_cache` maps series key text (measurement and tags, up to the first unescaped
+    space) to (name, tags) already read from it; the reader passes one."""
+    if series_cache is None:
+        key_end, name, tags = _scan_series_key(text, start)
+    else:
+        key_end = _next_unescaped(_SPACE, text, start + 1)
+        cached = series_cache.get(text[start:key_end]) if key_end > 0 else None
+        if cached is None:
+            key_end, name, tags = _scan_series_key(text, start)
+            _remember_series(series_cache, text[start:key_end], name, tags)
+        else:
+            name, tags = cached
+        tags = dict(tags)
+    fields_start, fields_end, fields = _scan_fields(text, key_end, allow_unsigned)
+    if fields is None:
+        fields = _read_fields(text[fields_start:fields_end], allow_unsigned)
     if len(text) > MAX_KEY_LENGTH // 4:
         _check_key_length(text[start:key_end], fields)
     time = _scan_time(text, fields_end, multiplier, default_time)
     return name, tags, fields, time
 
 
+def _remember_series(series_cache: dict, key: str, name: str, tags: dict):
+    if len(series_cache) >= _SERIES_CACHE_SIZE:
+        series_cache.clear()
+    series_cache[key] = (name, tags)
+    return name, tags
+
+
 def _scan_series_key(text: str, i: int):
     """Measurement and tags from position `i`; returns (position of the space after them,
-    name, tags)."""
+    name, tags).
+
+    A separator counts only when the character before it is not a backslash; the regexes
+    jump from one candidate separator to the next.
+    """
     n = len(text)
     if i >= n or text[i] == ",":
         raise LineProtocolError("missing measurement: the line must start with a measurement name")
     start = i
-    while True:
-        i += 1
-        if i >= n:
-            raise _missing_fields()
-        if text[i - 1] == "\\":
-            continue
-        if text[i] == "," or text[i] == " ":
-            break
+    i = _next_unescaped(_MEASUREMENT_END, text, i + 1)
+    if i < 0:
+        raise _missing_fields()
     name = _unescape_name(text[start:i])
     if text[i] == " ":
         return i, name, {}
 
     raw_tags = []
     while text[i] == ",":
-        i += 1
-        key_start = i
-        if i >= n or text[i] in " ,=":
+        key_start = i + 1
+        if key_start >= n or text[key_start] in " ,=":
             raise LineProtocolError("missing tag key: nothing between ',' and '='")
-        while True:
-            i += 1
-            if i >= n or (text[i] in " ," and text[i - 1] != "\\"):
-                raise LineProtocolError(
-                    f"missing tag value: tag {_shown(text[key_start:i])} has no '=value'")
-            if text[i] == "=" and text[i - 1] != "\\":
-                break
+        i = _next_unescaped(_TAG_KEY_END, text, key_start + 1)
+        if i < 0 or text[i] != "=":
+            raise LineProtocolError(
+                f"missing tag value: tag {_shown(text[key_start:i if i >= 0 else n])}"
+                " has no '=value'")
         raw_key = text[key_start:i]
-        i += 1
-        value_start = i
-        if i >= n or text[i] in ", ":
+        value_start = i + 1
+        if value_start >= n or text[value_start] in ", ":
             raise LineProtocolError(
                 f"missing tag value: tag {_shown(raw_key)} is empty (tag values may not be empty)")
-        while True:
-            i += 1
-            if i >= n:
-                raise _missing_fields()
-            if text[i - 1] == "\\":
-                continue
-            c = text[i]
-            if c == "=":
-                raise LineProtocolError(
-                    f"invalid tag format: unescaped '=' in the value of tag {_shown(raw_key)}"
-                    " (write \\=)")
-            if c == "," or c == " ":
-                break
+        i = _next_unescaped(_TAG_VALUE_END, text, value_start + 1)
+        if i < 0:
+            raise _missing_fields()
+        if text[i] == "=":
+            raise LineProtocolError(
+                f"invalid tag format: unescaped '=' in the value of tag {_shown(raw_key)}"
+                " (write \\=)")
         raw_tags.append((raw_key, text[value_start:i]))
 
     tags = {}
@@ -266,6 +284,18 @@ def _scan_series_key(text: str, i: int):
     if "\\" in text[start:i]:
         tags = {_unescape_tag(k): _unescape_tag(v) for k, v in tags.items()}
     return i, name, tags
+
+
+def _next_unescaped(separators, text: str, i: int) -> int:
+    """Position of the first separator at or after `i` not preceded by a backslash, or -1."""
+    while True:
+        found = separators.search(text, i)
+        if found is None:
+            return -1
+        i = found.start()
+        if text[i - 1] != "\\":
+            return i
+        i += 1
 
 
 def _missing_fields() -> LineProtocolError:
@@ -294,48 +324,70 @@ def _shown(raw: str) -> str:
 def _scan_fields(text: str, i: int, allow_unsigned: bool):
     """Check the field section that starts after position `i` by InfluxDB's rules.
 
-    Returns (start, end) of the section. Numbers and booleans are checked here, where they
-    end at the first ',' or ' '; string values run to their closing quote.
+    Returns (start, end, fields). Numbers and booleans are checked here, where they end at
+    the first ',' or ' '; string values run to their closing quote, and a backslash escapes
+    the character after it, inside strings too. InfluxDB then splits the section again with
+    slightly different rules (`_read_fields`); the two agree when the section has no
+    backslash and one '=' per pair outside strings, so for such a section the fields are
+    collected here and `fields` is the dict; otherwise it is None.
     """
     n = len(text)
     i = _skip_whitespace(text, i)
     start = key_start = i
     quoted = False
     equals = commas = 0
-    while i < n:
+    pairs = []          # (key, value, value_start, value_end) while the section is regular
+    key = None          # the key of the pair being read, once its '=' is seen
+    value = None        # its value, when a number or a boolean
+    value_start = -1    # where its value starts, when a string
+    while True:
+        found = (_STRING_SPECIAL if quoted else _FIELDS_SPECIAL).search(text, i)
+        if found is None:
+            i = n
+            break
+        i = found.start()
         c = text[i]
-        if c == "\\" and i + 1 < n:
+        if c == "\\":
+            pairs = None
             i += 2
             continue
-        if c == '"' and equals > commas:
-            quoted = not quoted
+        if c == '"':
+            if equals > commas:  # only a quote in a value position starts or ends a string
+                quoted = not quoted
             i += 1
             continue
-        if not quoted:
-            if c == "=":
-                equals += 1
-                key = text[key_start:i]
-                if text[i - 1] in " ," and text[i - 2] != "\\":
-                    raise LineProtocolError("missing field key: nothing before '='")
-                if i + 1 >= n or text[i + 1] in ", ":
-                    raise LineProtocolError(f"missing field value: field {_shown(key)} is empty")
-                following = text[i + 1]
-                if following in _NUMBER_START:
-                    end = _TOKEN_END.match(text, i + 1).end()
-                    _number_value(text[i + 1:end], key, allow_unsigned)
-                    i = end
-                    continue
-                if following != '"':
-                    end = _TOKEN_END.match(text, i + 1).end()
-                    _boolean_value(text[i + 1:end], key)
-                    i = end
-                    continue
-            elif c == ",":
-                commas += 1
-                key_start = i + 1
-            elif c == " ":
-                break
-        i += 1
+        if c == "=":
+            equals += 1
+            if key is not None:
+                pairs = None  # a second '=' in one pair
+            key = text[key_start:i]
+            if text[i - 1] in " ," and text[i - 2] != "\\":
+                raise LineProtocolError("missing field key: nothing before '='")
+            if i + 1 >= n or text[i + 1] in ", ":
+                raise LineProtocolError(f"missing field value: field {_shown(key)} is empty")
+            following = text[i + 1]
+            value_start = -1
+            if following in _NUMBER_START:
+                end = _TOKEN_END.match(text, i + 1).end()
+                value = _number_value(text[i + 1:end], key, allow_unsigned)
+                i = end
+            elif following != '"':
+                end = _TOKEN_END.match(text, i + 1).end()
+                value = _boolean_value(text[i + 1:end], key)
+                i = end
+            else:
+                value_start = i + 1
+                i += 1
+        elif c == ",":
+            if key is not None and pairs is not None:
+                pairs.append((key, value, value_start, i))
+            key = None
+            commas += 1
+            key_start = i + 1
+            i += 1
+        else:  # an unquoted space ends the fields
+            break
+    i = min(i, n)
     if quoted:
         raise _UnclosedString(
             f"unbalanced quotes: the string value of field {_shown(text[key_start:].split('=')[0])}"
@@ -343,7 +395,17 @@ def _scan_fields(text: str, i: int, allow_unsigned: bool):
     if equals == 0 or commas != equals - 1:
         raise LineProtocolError(
             "invalid field format: expected field=value pairs separated by commas")
-    return start, i
+    if pairs is None:
+        return start, i, None
+    if key is not None:
+        pairs.append((key, value, value_start, i))
+    fields = {}
+    for key, value, value_start, value_end in pairs:
+        if value_start >= 0:
+            value = _field_value(text[value_start:value_end], key, allow_unsigned)
+        if key:  # InfluxDB skips a field without a name
+            fields[key] = value
+    return start, i, fields
 
 
 def _number_value(token: str, key: str, allow_unsigned: bool):
@@ -421,19 +483,25 @@ def _read_fields(section: str, allow_unsigned: bool) -> dict:
 
 
 def _field_value_end(section: str, i: int) -> int:
+    """Where the value starting at `i` ends: the first ',' outside quotes (InfluxDB's
+    scanFieldValue, where only \\" and \\\\ are escapes)."""
     n = len(section)
     quoted = False
-    while i < n:
+    while True:
+        found = _VALUE_SPECIAL.search(section, i)
+        if found is None:
+            return n
+        i = found.start()
         c = section[i]
-        if c == "\\" and i + 1 < n and section[i + 1] in '"\\':
-            i += 2
-            continue
-        if c == '"':
+        if c == "\\":
+            i += 2 if i + 1 < n and section[i + 1] in '"\\' else 1
+        elif c == '"':
             quoted = not quoted
-        elif c == "," and not quoted:
-            break
-        i += 1
-    return i
+            i += 1
+        elif quoted:
+            i += 1
+        else:
+            return i
 
 
 def _field_value(raw: str, key: str, allow_unsigned: bool):
@@ -656,8 +724,8 @@ class PointReader:
             self.points_read = points_read
 
     def _new_series(self, key: str):
-        """Name and tags for a series key seen on a fast-path line, cached; None when the
-        key is not plain (the exact scanner then reads the whole line)."""
+        """(name, tags) for the series key of a plain line, cached; None when the key is not
+        plain (then the exact scanner reads the whole line and reports what is wrong)."""
         if key[:1] in ("", "#", "\t", "\x00"):
             return None
         try:
@@ -665,10 +733,7 @@ class PointReader:
             end, name, tags = _scan_series_key(key + " ", 0)
         except LineProtocolError:
             return None
-        if len(self._series) >= _SERIES_CACHE_SIZE:
-            self._series.clear()
-        self._series[key] = (name, tags)
-        return name, tags
+        return _remember_series(self._series, key, name, tags)
 
     def _read_hard_line(self, raw: str, line_no: int) -> Optional[Point]:
         """Everything the fast path leaves: blank lines, comments and headers, escapes,
@@ -684,7 +749,8 @@ class PointReader:
         try:
             _check_utf8(text)
             name, tags, fields, time = _parse_point(text, start, self.multiplier,
-                                                    self.default_time, self.allow_unsigned)
+                                                    self.default_time, self.allow_unsigned,
+                                                    self._series)
         except _UnclosedString as err:
             return self._read_continued_string(text, start, line_no, err.reason)
         except LineProtocolError as err:
@@ -722,7 +788,8 @@ class PointReader:
                 try:
                     _check_utf8(joined)
                     name, tags, fields, time = _parse_point(
-                        joined, start, self.multiplier, self.default_time, self.allow_unsigned)
+                        joined, start, self.multiplier, self.default_time, self.allow_unsigned,
+                        self._series)
                 except _UnclosedString:
                     pass
                 except LineProtocolError:
