@@ -540,3 +540,27 @@ def test_actions_in_javascript_are_refused_not_escaped_differently():
         compile_template("<script>var x = {{.Name}};</script>", "details", html=True)
     assert "JavaScript or CSS" in caught.value.message
     assert caught.value.offset == len("<script>var x = {{")
+
+
+def test_printf_mismatches_keep_width_and_skip_string_methods():
+    # Go's fmt prints the wrong-verb value with the directive's flags, and without calling its
+    # String method (checked against Go 1.19)
+    data = alert_data(Duration=Duration(90 * SECOND), Fields={"nested": {"a": "x", "b": 2.0}})
+    assert render('{{printf "%5.1f|%03d|%e|%T" .Name .Fields.nested .Duration nil}}', data) == \
+        "%!f(string=    c)|map[%!d(string=00a):%!d(string=00x) %!d(string=00b):%!d(float64=002)]|" \
+        "%!e(time.Duration=90000000000)|<nil>"
+
+
+def test_range_elements_of_interface_collections_report_interface_type():
+    # Go: a range element of a []interface{} has static type interface {} (checked against Go 1.19)
+    data = alert_data(Fields={"list": ["a"]})
+    assert render_error("{{range .Fields.list}}{{.Foo}}{{end}}", data).message.endswith(
+        "can't evaluate field Foo in type interface {}")
+    assert render_error("{{range .Tags}}{{.Foo}}{{end}}").message.endswith(
+        "can't evaluate field Foo in type string")
+    assert render_error("{{range .Fields.list}}{{$x := .}}{{$x.Foo}}{{end}}", data).message.endswith(
+        "can't evaluate field Foo in type string")
+
+
+def test_range_over_an_integer_counts_like_go_1_22():
+    assert render("{{range 3}}{{.}}{{end}}") == "012"

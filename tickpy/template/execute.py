@@ -10,10 +10,10 @@ from __future__ import annotations
 from tickpy.data.values import Duration, Timestamp
 from tickpy.template import methods
 from tickpy.template.errors import TemplateError
-from tickpy.template.funcs import ANY, STRING, VALUE, CallError, Function, escaper_text, is_true
+from tickpy.template.funcs import ANY, STRING, VALUE, CallError, Function, is_true
 from tickpy.template.htmlescape import ESCAPERS
 from tickpy.template.godata import GoInt, GoStruct, StringMap, go_type_name
-from tickpy.template.gofmt import sprint_value
+from tickpy.template.gofmt import sprint, sprint_value
 from tickpy.template.nodes import (ActionNode, BoolNode, BranchNode, BreakNode, ChainNode, CommandNode,
                                    CommentNode, ContinueNode, DotNode, FieldNode, IdentifierNode, ListNode,
                                    NilNode, NumberNode, PipeNode, StringNode, TemplateNode, TextNode,
@@ -21,6 +21,21 @@ from tickpy.template.nodes import (ActionNode, BoolNode, BranchNode, BreakNode, 
 
 _MISSING = object()  # "no piped value" (Go's missingVal)
 _MAX_DEPTH = 100_000 // 1000  # nested {{template}} calls; Go allows 100,000, Python's stack fewer
+
+
+class _InterfaceValue:
+    """A range element of a []interface{} or map[string]interface{}. Go reports its type as
+    `interface {}` when a field lookup on it fails, until a pipeline unwraps it; this box
+    carries that static type along as dot or as a range variable."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+def _unbox(value):
+    return value.value if isinstance(value, _InterfaceValue) else value
 
 
 class _Break(Exception):
@@ -89,7 +104,10 @@ class Renderer:
             last = commands[-1]
             value = self.run_commands(dot, commands[:-1])
             if len(commands) == 1 and len(last.args) > 1:  # `{{html .X}}`: its arguments, printed
-                value = escaper_text([self.argument(dot, ANY, arg) for arg in last.args[1:]])
+                # (html/template's evalArgs: like fmt.Sprint, so nil prints as <nil>)
+                arguments = [self.argument(dot, ANY, arg) for arg in last.args[1:]]
+                value = arguments[0] if len(arguments) == 1 and isinstance(arguments[0], str) \
+                    else sprint(*arguments)
             elif value is _MISSING:
                 value = None
         else:
@@ -121,22 +139,22 @@ class Renderer:
             value = self.pipeline(dot, node.pipe)
             if isinstance(value, GoStruct) or not isinstance(value, (dict, list, tuple, type(None))):
                 if isinstance(value, int) and not isinstance(value, (bool, Timestamp, Duration)):
-                    items = [(GoInt(i), GoInt(i)) for i in range(max(0, int(value)))]  # Go 1.22+
+                    items = ((GoInt(i), GoInt(i)) for i in range(max(0, int(value))))  # Go 1.22+
                 else:
                     culprit = node.pipe.commands[-1].args[0]  # Go names the last node evaluated
                     raise self.error(culprit, f"range can't iterate over {sprint_value(value)}")
-            elif isinstance(value, dict):
+            elif isinstance(value, StringMap):
                 items = [(key, value[key]) for key in sorted(value)]
+            elif isinstance(value, dict):
+                items = [(key, _InterfaceValue(value[key])) for key in sorted(value)]
             elif value is None:
                 items = []
             else:
-                items = [(GoInt(i), item) for i, item in enumerate(value)]
-            if not items:
-                if node.else_body is not None:
-                    self.walk(dot, node.else_body)
-                return
+                items = [(GoInt(i), _InterfaceValue(item)) for i, item in enumerate(value)]
             inner_mark = len(self.vars)
+            iterated = False
             for key, element in items:
+                iterated = True
                 declarations = node.pipe.declarations
                 if declarations:
                     self.vars[inner_mark - 1][1] = element
@@ -150,6 +168,8 @@ class Renderer:
                     break
                 finally:
                     del self.vars[inner_mark:]
+            if not iterated and node.else_body is not None:
+                self.walk(dot, node.else_body)
         finally:
             del self.vars[mark:]
 
@@ -212,7 +232,7 @@ class Renderer:
             value = self.variable(first, first.names[0])
             if len(first.names) == 1:
                 self.not_a_function(first, command.args, final)
-                return value
+                return _unbox(value)
             return self.field_chain(dot, value, first, first.names[1:], command.args, final)
         if isinstance(first, IdentifierNode):
             return self.call_function(dot, first, command, command.args, final)
@@ -223,7 +243,7 @@ class Renderer:
         if isinstance(first, BoolNode):
             return first.value
         if isinstance(first, DotNode):
-            return dot
+            return _unbox(dot)
         if isinstance(first, NilNode):
             raise self.error(first, "nil is not a command")
         if isinstance(first, NumberNode):
@@ -238,7 +258,8 @@ class Renderer:
 
     # -- fields and methods --------------------------------------------------------------------
     def field_chain(self, dot, receiver, node, names, args, final):
-        from_interface = False
+        from_interface = isinstance(receiver, _InterfaceValue)
+        receiver = _unbox(receiver)
         for name in names[:-1]:
             receiver, from_interface = (self.field(dot, name, node, None, _MISSING, receiver, from_interface),
                                         _holds_interfaces(receiver))
@@ -314,7 +335,7 @@ class Renderer:
     def argument(self, dot, kind: str, node):
         """An argument node evaluated for a parameter of `kind` (Go's evalArg)."""
         if isinstance(node, DotNode):
-            return self.validate(node, dot, kind)
+            return self.validate(node, _unbox(dot), kind)
         if isinstance(node, NilNode):
             if kind in (ANY, VALUE):
                 return None
@@ -325,7 +346,7 @@ class Renderer:
             value = self.variable(node, node.names[0])
             if len(node.names) > 1:
                 value = self.field_chain(dot, value, node, node.names[1:], None, _MISSING)
-            return self.validate(node, value, kind)
+            return self.validate(node, _unbox(value), kind)
         if isinstance(node, PipeNode):
             return self.validate(node, self.pipeline(dot, node), kind)
         if isinstance(node, IdentifierNode):

@@ -13,7 +13,7 @@ from typing import Callable
 from tickpy.data.point import Unsigned
 from tickpy.data.values import Duration, Timestamp
 from tickpy.handlers import gojson
-from tickpy.template.godata import GoInt, GoStruct, Month, StringMap, Weekday, go_type_name, is_integer
+from tickpy.template.godata import Byte, GoInt, GoStruct, Month, StringMap, Weekday, go_type_name, is_integer
 from tickpy.template.gofmt import sprint, sprint_value, sprintf, sprintln
 from tickpy.template.gotime import rfc3339_nano
 
@@ -92,16 +92,26 @@ def equal(first, *others) -> bool:
 
 
 def _equal_composite(first, other) -> bool:
+    """eq on values that are not bool, number or string: nil compares with anything; otherwise
+    both must have the same kind and a comparable type (Go reports the second one)."""
     if first is None or other is None:
         return first is None and other is None
-    if isinstance(first, (dict, list, tuple)) and not isinstance(first, GoStruct):
-        raise CallError(f"non-comparable type {sprint_value(first)}: {go_type_name(first)}")
-    if isinstance(other, (dict, list, tuple)) and not isinstance(other, GoStruct):
-        raise CallError(f"non-comparable type {sprint_value(other)}: {go_type_name(other)}")
-    if go_type_name(first) != go_type_name(other):
-        raise CallError(f"non-comparable types {sprint_value(first)}: {go_type_name(first)}, "
+    if _composite_kind(first) != _composite_kind(other):
+        raise CallError(f"non-comparable types {sprintf('%s', first)}: {go_type_name(first)}, "
                         f"{go_type_name(other)}: {sprint_value(other)}")
+    if isinstance(other, (dict, list, tuple)) and not isinstance(other, GoStruct):
+        raise CallError(f"non-comparable type {sprintf('%s', other)}: {go_type_name(other)}")
     return first == other
+
+
+def _composite_kind(value) -> str:
+    if isinstance(value, (GoStruct, Timestamp)):
+        return "struct"
+    if isinstance(value, dict):
+        return "map"
+    if isinstance(value, (list, tuple)):
+        return "slice"
+    return type(value).__name__
 
 
 def not_equal(first, second) -> bool:
@@ -156,12 +166,14 @@ def index(item, *indexes):
     if item is None:
         raise CallError("index of untyped nil")
     for key in indexes:
+        if item is None:
+            raise CallError("index of nil pointer")
         if isinstance(item, (str, list, tuple)):
             sequence = item.encode("utf-8") if isinstance(item, str) else item
             position = _index_argument(key, len(sequence))
-            if position == len(sequence):
-                raise CallError(f"index out of range: {position}")
-            item = Unsigned(sequence[position]) if isinstance(item, str) else sequence[position]
+            if position == len(sequence):  # Go's own check lets this through; reflect then panics
+                raise CallError(f"reflect: {'string' if isinstance(item, str) else 'slice'} index out of range")
+            item = Byte(sequence[position]) if isinstance(item, str) else sequence[position]
         elif isinstance(item, dict) and not isinstance(item, GoStruct):
             if not isinstance(key, str):
                 if key is None:

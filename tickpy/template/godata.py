@@ -37,7 +37,8 @@ class GoStruct(dict):
 
     `type_name` is what Go's error messages call the type, e.g. `kapacitor.messageInfo`.
     `layout` groups the field names the way embedded structs nest them, which only `%v` shows
-    (`{{cpu t host=a map[] {h c s}} id ...}`); None means no embedded structs.
+    (`{{cpu t host=a map[] {h c s}} id ...}`): a nested tuple is an embedded struct, its type
+    name first, e.g. `(("idInfo", "Name", ...), "ID", ...)`. None means no embedded structs.
     """
 
     __slots__ = ("type_name", "layout")
@@ -50,6 +51,12 @@ class GoStruct(dict):
 
 class GoInt(int):
     """A Go `int` (as opposed to the int64 of a point's field): number literals, `len`, indexes."""
+
+    __slots__ = ()
+
+
+class Byte(Unsigned):
+    """A Go `uint8`: what indexing a string gives (`index "abc" 0` is 97)."""
 
     __slots__ = ()
 
@@ -96,7 +103,7 @@ def go_type_name(value) -> str | None:
     return type(value).__name__
 
 
-_INT_TYPE_NAMES = {GoInt: "int", Unsigned: "uint64", Duration: "time.Duration", Timestamp: "time.Time",
+_INT_TYPE_NAMES = {GoInt: "int", Unsigned: "uint64", Byte: "uint8", Duration: "time.Duration", Timestamp: "time.Time",
                    Month: "time.Month", Weekday: "time.Weekday"}
 
 

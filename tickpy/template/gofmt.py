@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tickpy.data.point import Unsigned
 from tickpy.data.values import Duration, Timestamp
 from tickpy.template.godata import (MONTH_NAMES, WEEKDAY_NAMES, GoStruct, Month, Weekday, go_type_name,
                                     is_integer)
@@ -234,51 +235,76 @@ def _type_and_value(value) -> str:
     return f"{go_type_name(value)}={sprint_value(value)}"
 
 
-def bad_verb(value, verb: str) -> str:
+def bad_verb(value, verb: str, spec: FormatSpec | None = None) -> str:
+    """`%!d(string=x)`: the value printed with %v and the directive's own width and precision,
+    ignoring String methods (Go's fmt is "erroring" here: a Duration shows its nanoseconds)."""
     if value is None:
         return f"%!{verb}(<nil>)"
-    return f"%!{verb}({_type_and_value(value)})"
+    shown = format_arg(value, "v", spec or FormatSpec(), erroring=True)
+    return f"%!{verb}({go_type_name(value)}={shown})"
 
 
-def format_arg(value, verb: str, spec: FormatSpec) -> str:
+def format_arg(value, verb: str, spec: FormatSpec, erroring: bool = False) -> str:
     """One argument under one verb, as Go's fmt prints it."""
     if value is None:
-        return _pad("<nil>", spec) if verb == "v" else bad_verb(value, verb)
+        return _pad("<nil>", spec) if verb in "vT" else bad_verb(value, verb, spec)
     if verb == "T":
         return _pad(go_type_name(value), spec)
-    if is_stringer(value) and verb in "vsxXq":
+    if not erroring and is_stringer(value) and verb in "vsxXq":
         return _format_string(stringer_text(value), verb, spec)
     if isinstance(value, bool):
-        return _pad("true" if value else "false", spec) if verb in "tv" else bad_verb(value, verb)
+        return _pad("true" if value else "false", spec) if verb in "tv" else bad_verb(value, verb, spec)
     if isinstance(value, int) and not isinstance(value, Timestamp):
-        return _format_integer(value, verb, spec) if verb in "bcdoOqxXUv" else bad_verb(value, verb)
+        return _format_integer(value, verb, spec) if verb in "bcdoOqxXUv" else bad_verb(value, verb, spec)
     if isinstance(value, float):
-        return _format_float(value, verb, spec) if verb in "beEfFgGxXv" else bad_verb(value, verb)
+        return _format_float(value, verb, spec) if verb in "beEfFgGxXv" else bad_verb(value, verb, spec)
     if isinstance(value, complex):
         if verb not in "beEfFgGxXv":
-            return bad_verb(value, verb)
+            return bad_verb(value, verb, spec)
         imaginary = _format_float(value.imag, verb, FormatSpec(plus=True, precision=spec.precision))
         return _pad("(" + _format_float(value.real, verb, FormatSpec(precision=spec.precision))
                     + imaginary + "i)", spec)
     if isinstance(value, str):
-        return _format_string(value, verb, spec) if verb in "vsxXq" else bad_verb(value, verb)
+        return _format_string(value, verb, spec) if verb in "vsxXq" else bad_verb(value, verb, spec)
     if isinstance(value, GoStruct):
-        return _format_struct(value, value.layout or tuple(value), verb, spec)
+        return _format_struct(value, value.layout or tuple(value), verb, spec, erroring)
+    if isinstance(value, Timestamp):
+        return _time_internals(value, verb, spec)
     if isinstance(value, dict):
-        items = [f"{format_arg(key, verb, spec)}:{format_arg(value[key], verb, spec)}"
+        items = [f"{format_arg(key, verb, spec, erroring)}:{format_arg(value[key], verb, spec, erroring)}"
                  for key in sorted(value)]
         return "map[" + " ".join(items) + "]"
     if isinstance(value, (list, tuple)):
-        return "[" + " ".join(format_arg(item, verb, spec) for item in value) + "]"
-    return bad_verb(value, verb)
+        return "[" + " ".join(format_arg(item, verb, spec, erroring) for item in value) + "]"
+    return bad_verb(value, verb, spec)
 
 
-def _format_struct(value: GoStruct, layout: tuple, verb: str, spec: FormatSpec) -> str:
+def _format_struct(value: GoStruct, layout: tuple, verb: str, spec: FormatSpec, erroring: bool = False) -> str:
     """`{field field ...}`, with an embedded struct's fields in their own braces."""
-    parts = [_format_struct(value, name, verb, spec) if isinstance(name, tuple)
-             else (f"{name}:" if spec.plus_v else "") + format_arg(value.get(name), verb, spec)
-             for name in layout]
+    parts = []
+    for name in layout:
+        if isinstance(name, tuple):  # an embedded struct: (type name, its fields...)
+            label, text = name[0], _format_struct(value, name[1:], verb, spec, erroring)
+        else:
+            label, text = name, format_arg(value.get(name), verb, spec, erroring)
+        parts.append((f"{label}:" if spec.plus_v else "") + text)
     return "{" + " ".join(parts) + "}"
+
+
+def _time_internals(moment: Timestamp, verb: str, spec: FormatSpec) -> str:
+    """A time.Time under a verb its String method does not serve (`%d`, `%e`...): Go prints the
+    struct's fields, {wall ext loc}; for a UTC time without a monotonic reading, wall holds the
+    nanoseconds and ext the seconds since January 1, year 1."""
+    seconds, nanos = divmod(int(moment), 1_000_000_000)
+    wall = format_arg(Unsigned(nanos), verb, spec)
+    ext = format_arg(seconds + 62_135_596_800, verb, spec)
+    if verb == "v":
+        location = "<nil>"
+    elif verb in "bodxX":
+        location = _format_integer(0, verb, spec)
+    else:
+        location = f"%!{verb}(*time.Location=<nil>)"
+    return "{" + wall + " " + ext + " " + location + "}"
 
 
 def _pad(text: str, spec: FormatSpec, zero_ok: bool = False) -> str:

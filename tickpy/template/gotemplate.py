@@ -35,12 +35,13 @@ DATA_TYPE_NAMES = {
 
 
 _ID_INFO = ("Name", "TaskName", "Group", "Tags", "ServerInfo")
-_MESSAGE_INFO = (_ID_INFO, "ID", "Fields", "Level", "Time", "Duration")
-# How Kapacitor's template data structs embed one another (alert.go), for `{{ . }}`.
+_MESSAGE_INFO = (("idInfo",) + _ID_INFO, "ID", "Fields", "Level", "Time", "Duration")
+# How Kapacitor's template data structs embed one another (alert.go), for `{{ . }}`: a tuple is
+# an embedded struct, its type name first.
 DATA_LAYOUTS = {
     "kapacitor.idInfo": _ID_INFO,
     "kapacitor.messageInfo": _MESSAGE_INFO,
-    "kapacitor.detailsInfo": (_MESSAGE_INFO, "Message"),
+    "kapacitor.detailsInfo": (("messageInfo",) + _MESSAGE_INFO, "Message"),
 }
 
 

@@ -387,6 +387,16 @@ def escapers_for(c: Context, node: ActionNode) -> tuple[Context, tuple[str, ...]
 # Walking the tree
 
 
+class _HTMLError(TemplateError):
+    """An html/template error, keeping its location prefix apart from its description (a range
+    loop re-entry error puts words between them)."""
+
+    def __init__(self, location: str, description: str, offset: int):
+        super().__init__(location + description, offset)
+        self.location = location
+        self.description = description
+
+
 class _Escaper:
     def __init__(self, template_name: str, text: str, definitions: dict):
         self.name = template_name
@@ -395,13 +405,14 @@ class _Escaper:
         self.escaped_definitions: set[str] = set()
 
     def error(self, node, message: str) -> TemplateError:
+        """Go's html/template error at a node: `html/template:NAME:LINE:COL: message`."""
         before = self.text[:node.pos]
         line = before.count("\n") + 1
         column = len(before[before.rfind("\n") + 1:].encode("utf-8"))
-        return TemplateError(f"html/template:{self.name}:{line}:{column}: {message}", node.pos)
+        return _HTMLError(f"html/template:{self.name}:{line}:{column}: ", message, node.pos)
 
     def plain_error(self, message: str, pos: int) -> TemplateError:
-        return TemplateError(f"html/template:{self.name}: {message}", pos)
+        return _HTMLError(f"html/template:{self.name}: ", message, pos)
 
     def escape_list(self, c: Context, items: ListNode | None, commit: bool = True) -> Context:
         if items is None:
@@ -447,11 +458,13 @@ class _Escaper:
         if node.keyword == "range":
             try:
                 again = self.escape_list(body_end, node.body, commit=False)
-            except TemplateError as problem:
-                description = problem.message.split(": ", 1)[1]
-                line = self.text[:node.pos].count("\n") + 1
-                raise TemplateError(f"html/template:{self.name}:{line}: on range loop re-entry: {description}",
-                                    problem.offset) from None
+            except _HTMLError as problem:
+                location = problem.location
+                if location == f"html/template:{self.name}: ":  # no node: Go gives the range's line
+                    line = self.text[:node.pos].count("\n") + 1
+                    location = f"html/template:{self.name}:{line}: "
+                raise _HTMLError(location, "on range loop re-entry: " + problem.description,
+                                 problem.offset) from None
             joined = self.join(body_end, again, node)
             if joined.state == "Error":
                 raise self.error(node, "on range loop re-entry: " + joined.error)
@@ -484,14 +497,15 @@ class _Escaper:
                     raise self.error(node, f'predefined escaper "{first.name}" disallowed in template')
 
     def merge_predefined(self, node: ActionNode, names: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
-        """A pipeline ending in `html`/`urlquery` where the context needs an equivalent escaper:
-        that call takes the escaper's place (so `{{.X | html}}` is not escaped twice) and the
-        renderer drops it from the pipeline. Returns the escapers and whether to drop it."""
+        """A pipeline ending in `html`/`urlquery` hands that call to the escapers (the renderer
+        drops it from the pipeline; `{{html .X}}` becomes the printed arguments piped to it).
+        Where the context needs an equivalent escaper, the call takes its place, so
+        `{{.X | html}}` is not escaped twice. Returns the escapers and whether to drop it."""
         last = node.pipe.commands[-1].args[0]
         if not isinstance(last, IdentifierNode) or last.name not in ("html", "urlquery"):
             return names, False
         if not any(_EQUIVALENT.get(name) == last.name for name in names):
-            return names, False
+            return (last.name,) + names, True
         return tuple(last.name if _EQUIVALENT.get(name) == last.name else name for name in names), True
 
 

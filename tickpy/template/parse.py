@@ -37,6 +37,7 @@ class _Parser:
         self.tokens = tokenize(text, name)
         self.index = 0
         self.last: Token = self.tokens[0]
+        self.furthest = 0  # the furthest token read (peeks included): Go's errors give its line
         self.vars = ["$"]
         self.range_depth = 0
         self.action_line = 0
@@ -44,18 +45,18 @@ class _Parser:
 
     # -- token access --------------------------------------------------------------------------
     def next(self) -> Token:
-        token = self.tokens[min(self.index, len(self.tokens) - 1)]
+        token = self.peek()
         self.index += 1
-        self.last = token
         return token
 
     def backup(self, count: int = 1) -> None:
         self.index -= count
 
     def peek(self) -> Token:
-        token = self.tokens[min(self.index, len(self.tokens) - 1)]
-        self.last = token
-        return token
+        index = min(self.index, len(self.tokens) - 1)
+        self.furthest = max(self.furthest, index)
+        self.last = self.tokens[index]
+        return self.last
 
     def next_non_space(self) -> Token:
         token = self.next()
@@ -73,7 +74,8 @@ class _Parser:
         """Go's parse error text (which gives the line of the last token read), and the offset
         of the fault: `pos` if given, else the token's."""
         at = token or self.last
-        return TemplateError(f"template: {self.name}:{at.line}: {message}", at.pos if pos is None else pos)
+        line = self.tokens[self.furthest].line
+        return TemplateError(f"template: {self.name}:{line}: {message}", at.pos if pos is None else pos)
 
     def unexpected(self, token: Token, context: str) -> TemplateError:
         if token.kind == "error":
