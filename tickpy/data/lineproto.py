@@ -82,6 +82,7 @@ MAX_TIME_NS = 2 ** 63 - 2
 MAX_KEY_LENGTH = 65535          # bytes of measurement + tags (+ 4 + field key), models.MaxKeyLength
 MAX_CONTINUATION_LINES = 1000   # how far a string value may run over following lines
 MAX_RECORDED_SKIPS = 10_000     # skipped lines kept in PointReader.skipped (all are counted)
+_SERIES_CACHE_SIZE = 100_000    # series keys remembered by a reader (emptied when full)
 
 NO_TIMESTAMP = "no timestamp: replayed data needs one per line"
 
@@ -564,7 +565,6 @@ def _scan_time(text: str, i: int, multiplier: int, default_time) -> int:
 # scanner reads the line and decides.
 
 _FAST_MAX_CHARS = MAX_KEY_LENGTH // 4   # longer lines go to the exact scanner (key length check)
-_SERIES_CACHE_SIZE = 100_000
 _FLOAT_END = "0123456789."
 _FLOAT_START = "0123456789.-"
 
@@ -651,8 +651,7 @@ class PointReader:
         self._source = iter(self._lines)
         multiplier = self.multiplier
         allow_unsigned = self.allow_unsigned
-        series_cache = self._series
-        cached_series = series_cache.get
+        cached_series = self._series.get
         new_series = self._new_series
         plain_value = _plain_value
         plain_time = _plain_time
