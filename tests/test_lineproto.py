@@ -136,6 +136,12 @@ def test_unsigned_refused_like_a_kapacitor_release_build():
     assert "invalid number" in reason_of("cpu value=1u 1", allow_unsigned=False)
 
 
+def test_unsigned_refused_by_the_reader_too():
+    points, skipped = read_all("cpu value=1u 1\ncpu value=2i 2\n", allow_unsigned=False)
+    assert [p.fields for p in points] == [{"value": 2}]
+    assert [s.line for s in skipped] == [1] and "invalid number" in skipped[0].reason
+
+
 def test_booleans():
     # TestParsePointWithBoolField
     line = ("cpu,host=serverA,region=us-east true=true,t=t,T=T,TRUE=TRUE,True=True,"
@@ -226,6 +232,23 @@ def test_default_time_is_truncated_to_the_precision(precision, time):
     line = "cpu,host=serverA,region=us-east value=1.0"
     points, _ = read_all(line, precision=precision, default_time=lambda: 946730096789012345)
     assert [p.time for p in points] == [time]
+
+
+def test_time_outside_influxdb_range_is_refused():
+    # models/time.go: 2262-04-11 is the last instant; 9999999999 s is in the year 2286.
+    points, skipped = read_all("cpu value=1 9999999999\n", precision="s")
+    assert points == [] and "time outside range" in skipped[0].reason
+
+
+def test_max_key_length():
+    # models.MaxKeyLength: measurement and tags may not exceed 65535 bytes.
+    line = "cpu,host=" + "h" * 70_000 + " value=1 1"
+    assert reason_of(line) == "max key length exceeded: 70009 > 65535"
+    # ...and with each field key, plus 4 bytes of separator (seriesKeySize)
+    line = "cpu,host=" + "h" * 65_521 + " value=1 1"
+    assert reason_of(line) == "max key length exceeded: 65539 > 65535"
+    points, skipped = read_all(line)
+    assert points == [] and skipped[0].reason.startswith("max key length exceeded")
 
 
 def test_unknown_precision_is_refused():

@@ -519,9 +519,11 @@ def _field_value(raw: str, key: str, allow_unsigned: bool):
 
 
 def _check_key_length(raw_key: str, fields: dict) -> None:
-    key_bytes = len(raw_key.encode("utf-8", "surrogateescape"))
-    longest = max((len(k.encode("utf-8", "surrogateescape")) for k in fields), default=0)
-    size = max(key_bytes, key_bytes + 4 + longest)
+    """InfluxDB's limit on the series key, alone and with each field key (parsePoint)."""
+    size = len(raw_key.encode("utf-8", "surrogateescape"))
+    if size <= MAX_KEY_LENGTH:
+        longest = max((len(k.encode("utf-8", "surrogateescape")) for k in fields), default=0)
+        size += 4 + longest
     if size > MAX_KEY_LENGTH:
         raise LineProtocolError(f"max key length exceeded: {size} > {MAX_KEY_LENGTH}")
 
