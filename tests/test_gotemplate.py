@@ -538,7 +538,7 @@ def test_html_branches_must_end_in_the_same_context():
 def test_actions_in_javascript_are_refused_not_escaped_differently():
     with pytest.raises(TemplateError) as caught:
         compile_template("<script>var x = {{.Name}};</script>", "details", html=True)
-    assert "JavaScript or CSS" in caught.value.message
+    assert "inside JavaScript" in caught.value.message
     assert caught.value.offset == len("<script>var x = {{")
 
 
@@ -562,5 +562,27 @@ def test_range_elements_of_interface_collections_report_interface_type():
         "can't evaluate field Foo in type string")
 
 
-def test_range_over_an_integer_counts_like_go_1_22():
+def test_range_over_an_integer_counts_like_go_1_24():
+    # Go 1.24 release notes: templates support range-over-int (Kapacitor builds with Go 1.25)
     assert render("{{range 3}}{{.}}{{end}}") == "012"
+
+
+def test_details_example_from_kapacitor_alert_docs():
+    # pipeline/alert.go, the Details property's example
+    details = '\n<h1>{{ .ID }}</h1>\n<b>{{ .Message }}</b>\nValue: {{ index .Fields "value" }}\n'
+    data = alert_data(ID="cpu", Message="cpu is CRITICAL", Fields={"value": 92.6})
+    assert render(details, data, name="details", html=True) == \
+        "\n<h1>cpu</h1>\n<b>cpu is CRITICAL</b>\nValue: 92.6\n"
+
+
+def test_css_contexts():
+    # html/template: CSS values are filtered, CSS strings escaped (checked against Go 1.19)
+    data = alert_data(Level="CRITICAL", Message='a "b" & <c>')
+    assert render('<span style="color: {{.Level}}">x</span>', data, name="details", html=True) == \
+        '<span style="color: CRITICAL">x</span>'
+    assert render('<p style="x: {{"expression(1)"}}">|<p style="x: {{"1;2"}}">', data,
+                  name="details", html=True) == '<p style="x: ZgotmplZ">|<p style="x: ZgotmplZ">'
+    assert render('<style>p:before { content: "{{.Message}}" }</style>', data, name="details", html=True) == \
+        '<style>p:before { content: "a \\22 b\\22  \\26  \\3c c\\3e " }</style>'
+    assert render("<style>p { color: red } /* c */ a { b: c } // line\n</style>", data,
+                  name="details", html=True) == "<style>p { color: red }   a { b: c } \n</style>"

@@ -139,7 +139,7 @@ class Renderer:
             value = self.pipeline(dot, node.pipe)
             if isinstance(value, GoStruct) or not isinstance(value, (dict, list, tuple, type(None))):
                 if isinstance(value, int) and not isinstance(value, (bool, Timestamp, Duration)):
-                    items = ((GoInt(i), GoInt(i)) for i in range(max(0, int(value))))  # Go 1.22+
+                    items = ((GoInt(i), GoInt(i)) for i in range(max(0, int(value))))  # Go 1.24+ ranges over integers
                 else:
                     culprit = node.pipe.commands[-1].args[0]  # Go names the last node evaluated
                     raise self.error(culprit, f"range can't iterate over {sprint_value(value)}")

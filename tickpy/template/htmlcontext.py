@@ -8,10 +8,10 @@ This module walks a parsed template once, at compile time, doing the same: it re
 nodes and gives each action the list of escapers to apply to its value (`ActionNode.escapers`).
 
 Covered: HTML text, RCDATA (`<title>`, `<textarea>`), tags, attribute names and values (quoted
-and unquoted), URL attributes (`href`, `src`, ... by Go's list and name rules), `srcset`, and HTML
-comments. Not covered: actions inside JavaScript or CSS (`<script>`, `<style>`, `on...=`,
-`style=`), and `{{template}}` calls outside HTML text; those are refused with a TemplateError
-rather than escaped differently from Kapacitor.
+and unquoted), URL attributes (`href`, `src`, ... by Go's list and name rules), `srcset`, CSS
+(`<style>`, `style=`: values, strings, `url(...)`, comments), and HTML comments. Not covered:
+actions inside JavaScript (`<script>`, `on...=`) and `{{template}}` calls outside HTML text; those
+are refused with a TemplateError rather than escaped differently from Kapacitor.
 """
 
 from __future__ import annotations
@@ -245,19 +245,138 @@ def _t_consume_all(c: Context, s: str) -> tuple[Context, int]:
 
 
 def _t_unsupported(c: Context, s: str) -> tuple[Context, int]:
-    """JS and CSS bodies: their text is kept as is, unless it holds comments, which Go would
-    strip after parsing JavaScript or CSS -- refused here rather than done differently."""
+    """JavaScript: its text is kept as is, unless it holds comments, which Go would strip after
+    parsing the JavaScript -- refused here rather than done differently."""
     if c.delim == "None" and any(marker in s for marker in ("/*", "//", "<!--")):
-        return _error("tickpy does not support comments inside <script> or <style> in a details "
-                      "template"), len(s)
+        return _error("tickpy does not support comments inside <script> in a details template"), len(s)
     return c, len(s)
+
+
+_CSS_SPACE = "\t\n\f\r "
+
+
+def _is_css_name_char(char: str) -> bool:
+    code = ord(char)
+    return (char.isascii() and (char.isalnum() or char in "-_")) or 0x80 <= code <= 0xD7FF \
+        or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+
+
+def _ends_with_css_keyword(text: str, keyword: str) -> bool:
+    i = len(text) - len(keyword)
+    if i < 0:
+        return False
+    if i != 0 and _is_css_name_char(text[i - 1]):
+        return False
+    return text[i:].lower() == keyword
+
+
+def _t_css(c: Context, s: str) -> tuple[Context, int]:
+    """CSS: strings and url(...) are treated as URLs; comments are found."""
+    k = 0
+    while True:
+        i = next((j for j in range(k, len(s)) if s[j] in "(\"'/"), -1)
+        if i < 0:
+            return c, len(s)
+        char = s[i]
+        if char == "(":
+            if _ends_with_css_keyword(s[:i].rstrip(_CSS_SPACE), "url"):
+                j = len(s) - len(s[i + 1:].lstrip(_CSS_SPACE))
+                if j != len(s) and s[j] == '"':
+                    return replace(c, state="CSSDqURL"), j + 1
+                if j != len(s) and s[j] == "'":
+                    return replace(c, state="CSSSqURL"), j + 1
+                return replace(c, state="CSSURL"), j
+        elif char == "/":
+            if i + 1 < len(s) and s[i + 1] == "/":
+                return replace(c, state="CSSLineCmt"), i + 2
+            if i + 1 < len(s) and s[i + 1] == "*":
+                return replace(c, state="CSSBlockCmt"), i + 2
+        elif char == '"':
+            return replace(c, state="CSSDqStr"), i + 1
+        else:
+            return replace(c, state="CSSSqStr"), i + 1
+        k = i + 1
+
+
+def _t_css_string(c: Context, s: str) -> tuple[Context, int]:
+    if c.state in ("CSSDqStr", "CSSDqURL"):
+        ends = '\\"'
+    elif c.state in ("CSSSqStr", "CSSSqURL"):
+        ends = "\\'"
+    else:
+        ends = "\\\t\n\f\r )"
+    k = 0
+    while True:
+        i = next((j for j in range(k, len(s)) if s[j] in ends), -1)
+        if i < 0:
+            c, consumed = _t_url(c, decode_css(s[k:]))
+            return c, k + consumed
+        if s[i] == "\\":
+            i += 1
+            if i == len(s):
+                return _error(f"unfinished escape sequence in CSS string: {_go_q(s)}"), len(s)
+        else:
+            return replace(c, state="CSS"), i + 1
+        c, _ = _t_url(c, decode_css(s[:i + 1]))
+        k = i + 1
+
+
+def _t_block_comment(c: Context, s: str) -> tuple[Context, int]:
+    i = s.find("*/")
+    if i < 0:
+        return c, len(s)
+    return replace(c, state="CSS"), i + 2
+
+
+def _t_line_comment(c: Context, s: str) -> tuple[Context, int]:
+    i = next((j for j, char in enumerate(s) if char in "\n\f\r"), -1)
+    if i < 0:
+        return c, len(s)
+    return replace(c, state="CSS"), i
+
+
+def decode_css(text: str) -> str:
+    """CSS escapes (`\\26 `, `\\;`) decoded, as Go reads a CSS string before looking at it."""
+    if "\\" not in text:
+        return text
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        j = text.find("\\", i)
+        if j < 0:
+            out.append(text[i:])
+            break
+        out.append(text[i:j])
+        if j + 1 >= len(text):
+            break
+        if text[j + 1] in "0123456789abcdefABCDEF":
+            end = j + 2
+            while end < len(text) and end < j + 7 and text[end] in "0123456789abcdefABCDEF":
+                end += 1
+            code = int(text[j + 1:end], 16)
+            if code > 0x10FFFF:
+                code, end = code // 16, end - 1
+            out.append(chr(code) if not 0xD800 <= code <= 0xDFFF else "\ufffd")
+            i = end
+            if text[i:i + 2] == "\r\n":
+                i += 2
+            elif text[i:i + 1] in ("\t", "\n", "\f", " ", "\r"):
+                i += 1
+        else:
+            out.append(text[j + 1])
+            i = j + 2
+    return "".join(out)
 
 
 _TRANSITIONS = {
     "Text": _t_text, "Tag": _t_tag, "AttrName": _t_attr_name, "AfterName": _t_after_name,
     "BeforeValue": _t_before_value, "HTMLCmt": _t_html_comment, "RCDATA": _t_special_tag_end,
-    "Attr": _t_consume_all, "URL": _t_url, "Srcset": _t_url, "JS": _t_unsupported, "CSS": _t_unsupported,
+    "Attr": _t_consume_all, "URL": _t_url, "Srcset": _t_url, "JS": _t_unsupported, "CSS": _t_css,
+    "CSSDqStr": _t_css_string, "CSSSqStr": _t_css_string, "CSSDqURL": _t_css_string,
+    "CSSSqURL": _t_css_string, "CSSURL": _t_css_string, "CSSBlockCmt": _t_block_comment,
+    "CSSLineCmt": _t_line_comment,
 }
+_COMMENT_STATES = {"HTMLCmt", "CSSBlockCmt", "CSSLineCmt"}
 
 
 def _error(message: str) -> Context:
@@ -326,10 +445,12 @@ def escape_text(c: Context, text: str) -> tuple[Context, str]:
                     out.append(text[written:j])
                     out.append("&lt;")
                     written = j + 1
-        elif c.state == "HTMLCmt" and c.delim == "None":
+        elif c.state in _COMMENT_STATES and c.delim == "None":
+            if c.state == "CSSBlockCmt":
+                out.append(" ")  # a CSS block comment is kept as a space
             written = i1
-        if c.state != c1.state and c1.state == "HTMLCmt" and c1.delim == "None":
-            out.append(text[written:i1 - 4])
+        if c.state != c1.state and c1.state in _COMMENT_STATES and c1.delim == "None":
+            out.append(text[written:i1 - (4 if c1.state == "HTMLCmt" else 2)])
             written = i1
         if i == i1 and c == c1:
             raise AssertionError(f"no progress escaping {text!r} at {i}")
@@ -338,7 +459,7 @@ def escape_text(c: Context, text: str) -> tuple[Context, str]:
             return c, text
     if written == 0:
         return c, text
-    if not (c.state == "HTMLCmt" and c.delim == "None"):
+    if not (c.state in _COMMENT_STATES and c.delim == "None"):
         out.append(text[written:])
     return c, "".join(out)
 
@@ -354,12 +475,19 @@ def escapers_for(c: Context, node: ActionNode) -> tuple[Context, tuple[str, ...]
     """The context after the action, the escapers for its value, and an error message."""
     c = nudge(c)
     names: list[str] = []
-    if c.state in ("URL",):
+    if c.state in ("URL", "CSSDqStr", "CSSSqStr", "CSSDqURL", "CSSSqURL", "CSSURL"):
         if c.url_part == "Unknown":
             return c, (), f"{node} appears in an ambiguous context within a URL"
         if c.url_part == "None":
             names.append("urlfilter")
-        names.append("urlescaper" if c.url_part == "QueryOrFrag" else "urlnormalizer")
+        if c.url_part == "QueryOrFrag":
+            names.append("urlescaper")
+        else:
+            names.append("cssescaper" if c.state in ("CSSDqStr", "CSSSqStr") else "urlnormalizer")
+    elif c.state == "CSS":
+        names.append("cssvaluefilter")
+    elif c.state in ("CSSBlockCmt", "CSSLineCmt"):
+        names.append("commentescaper")
     elif c.state == "Text":
         names.append("htmlescaper")
     elif c.state == "RCDATA":
@@ -374,8 +502,8 @@ def escapers_for(c: Context, node: ActionNode) -> tuple[Context, tuple[str, ...]
     elif c.state == "HTMLCmt":
         names.append("commentescaper")
     else:
-        return c, (), (f"tickpy does not support {node} inside JavaScript or CSS "
-                       "(<script>, <style>, on...= or style= attributes) in a details template")
+        return c, (), (f"tickpy does not support {node} inside JavaScript "
+                       "(<script> or on...= attributes) in a details template")
     if c.delim == "SpaceOrTagEnd":
         names.append("nospaceescaper")
     elif c.delim != "None":
