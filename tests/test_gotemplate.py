@@ -586,3 +586,13 @@ def test_css_contexts():
         '<style>p:before { content: "a \\22 b\\22  \\26  \\3c c\\3e " }</style>'
     assert render("<style>p { color: red } /* c */ a { b: c } // line\n</style>", data,
                   name="details", html=True) == "<style>p { color: red }   a { b: c } \n</style>"
+
+
+def test_compile_alert_template_parses_each_property_as_kapacitor_does():
+    from tickpy.template.gotemplate import compile_alert_template
+    assert compile_alert_template("details", "{{ json .Tags }}").render(alert_data()) == \
+        "{&#34;host&#34;:&#34;serverA&#34;}\n"
+    with pytest.raises(TemplateError) as caught:
+        compile_alert_template("message", "{{ json . }}")
+    assert caught.value.message == 'template: message:1: function "json" not defined'
+    assert compile_alert_template("embedTitle", "{{ .ID }}").name == "embedTitle"

@@ -21,8 +21,8 @@ from tickpy.template.godata import GoInt, GoStruct, StringMap
 from tickpy.template.htmlcontext import escape_template
 from tickpy.template.parse import parse_template
 
-__all__ = ["compile_template", "Template", "TemplateError", "StringMap", "GoStruct", "GoInt",
-           "DATA_TYPE_NAMES"]
+__all__ = ["compile_template", "compile_alert_template", "Template", "TemplateError", "StringMap",
+           "GoStruct", "GoInt", "DATA_TYPE_NAMES"]
 
 # What Go calls the data each Kapacitor template is executed with, as its error messages print
 # it (`can't evaluate field Foo in type kapacitor.messageInfo`), by template name.
@@ -99,3 +99,19 @@ def compile_template(text: str, name: str = "template", html: bool = False,
     messages give the data (defaults by `name`, see DATA_TYPE_NAMES).
     """
     return Template(text, name, html, data_type or DATA_TYPE_NAMES.get(name, "struct"))
+
+
+# TICKscript property (as Kapacitor spells it after upper-casing the first letter) -> how
+# Kapacitor parses that template: its name, and whether it is an html/template.
+_ALERT_PROPERTIES = {"Id": ("id", False), "Message": ("message", False), "Details": ("details", True),
+                     "EmbedTitle": ("embedTitle", False)}
+
+
+def compile_alert_template(property_name: str, text: str) -> Template:
+    """The template of an alert property (`.id()`, `.message()`, `.details()`) or of Discord's
+    `.embedTitle()`, parsed as Kapacitor parses it: `.details()` is an html/template with `json`."""
+    key = property_name[:1].upper() + property_name[1:]
+    if key not in _ALERT_PROPERTIES:
+        raise ValueError(f"{property_name!r} is not a templated alert property")
+    name, html = _ALERT_PROPERTIES[key]
+    return compile_template(text, name, html=html)
