@@ -20,7 +20,10 @@ from tickpy.template.nodes import (ActionNode, BoolNode, BranchNode, BreakNode, 
                                    VariableNode)
 
 _MISSING = object()  # "no piped value" (Go's missingVal)
-_MAX_DEPTH = 100_000 // 1000  # nested {{template}} calls; Go allows 100,000, Python's stack fewer
+# Nested {{template}} calls. Go stops at 100,000; Python's stack cannot go that deep, so tickpy
+# stops at 100 (in practice only a runaway recursion gets there) and reports Go's words.
+_MAX_DEPTH = 100
+_GO_MAX_DEPTH = 100_000
 
 
 class _InterfaceValue:
@@ -47,7 +50,7 @@ class _Continue(Exception):
 
 
 class Renderer:
-    """One rendering: the output so far, the variables in scope, the node being evaluated."""
+    """One rendering: the output so far and the variables in scope."""
 
     def __init__(self, template, data):
         self.template = template
@@ -178,7 +181,7 @@ class Renderer:
         if body is None:
             raise self.error(node, f'template "{node.name}" not defined')
         if self.depth >= _MAX_DEPTH:
-            raise self.error(node, f"exceeded maximum template depth ({_MAX_DEPTH})")
+            raise self.error(node, f"exceeded maximum template depth ({_GO_MAX_DEPTH})")
         value = self.pipeline(dot, node.pipe) if node.pipe is not None else None
         saved_vars = self.vars
         self.vars = [["$", value]]

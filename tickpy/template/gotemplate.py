@@ -56,9 +56,12 @@ class Template:
         self.functions = dict(BUILTINS)
         if html:
             self.functions.update(KAPACITOR_DETAILS_FUNCTIONS)
-        self.root, self.definitions = parse_template(text, name, set(self.functions))
-        if html:
-            escape_template(name, text, self.root, self.definitions)
+        try:
+            self.root, self.definitions = parse_template(text, name, set(self.functions))
+            if html:
+                escape_template(name, text, self.root, self.definitions)
+        except RecursionError:
+            raise TemplateError(f"template: {name}: nesting too deep to parse", 0) from None
 
     def render(self, data) -> str:
         """The template's output for `data`.
@@ -69,7 +72,10 @@ class Template:
         map[string]interface{}. Pass a GoStruct or StringMap to say otherwise.
         """
         renderer = Renderer(self, as_template_data(data, self.data_type))
-        renderer.walk(renderer.vars[0][1], self.root)
+        try:
+            renderer.walk(renderer.vars[0][1], self.root)
+        except RecursionError:
+            raise TemplateError(f"template: {self.name}: nesting too deep to execute", 0) from None
         return "".join(renderer.out)
 
     __call__ = render
