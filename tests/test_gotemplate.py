@@ -8,6 +8,8 @@ itself (same program, same data, output compared).
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tickpy.data.point import Unsigned
 from tickpy.data.values import Duration, Timestamp
@@ -596,3 +598,24 @@ def test_compile_alert_template_parses_each_property_as_kapacitor_does():
         compile_alert_template("message", "{{ json . }}")
     assert caught.value.message == 'template: message:1: function "json" not defined'
     assert compile_alert_template("embedTitle", "{{ .ID }}").name == "embedTitle"
+
+
+# --- robustness -------------------------------------------------------------------------------
+
+_TEMPLATE_PIECES = st.sampled_from([
+    "{{", "}}", "{{- ", " -}}", " ", ".Name", ".Tags", ".Fields.x", "$x", ":=", "=", "|", "(", ")",
+    "if ", "else", "end", "range ", "with ", "index ", "printf ", '"%d"', '"s"', "`r`", "1", "1.5",
+    "nil", "true", "eq ", "and ", "len ", "slice ", "$", ".", ",", "/*", "*/", '<a href="', '">',
+    "<style>", "<script>", "x", "\n", "'a'", "html ", "define ", "template ", "break", "-",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TEMPLATE_PIECES, max_size=14), st.booleans())
+def test_any_text_either_renders_or_raises_template_error(pieces, html):
+    text = "".join(pieces)
+    try:
+        compile_template(text, "details" if html else "message", html=html).render(
+            alert_data(Fields={"x": [1, "a"]}))
+    except TemplateError as problem:
+        assert 0 <= problem.offset <= len(text)
