@@ -256,7 +256,8 @@ def html_escape_function(*args) -> str:
 
 
 def js_escape_function(*args) -> str:
-    """The `js` builtin (text/template.JSEscaper), including the backtick escape of Go 1.21+."""
+    """The `js` builtin (text/template.JSEscaper): quotes and backslashes backslashed, `<>&=`
+    and control characters as `\\uXXXX`."""
     out = []
     for char in escaper_text(args):
         if char == "\\":
@@ -265,7 +266,7 @@ def js_escape_function(*args) -> str:
             out.append("\\'")
         elif char == '"':
             out.append('\\"')
-        elif char in "<>&=`":
+        elif char in "<>&=":
             out.append(f"\\u{ord(char):04X}")
         elif ord(char) < 0x20 or not char.isprintable():
             out.append(f"\\u{ord(char):04X}")
