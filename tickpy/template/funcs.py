@@ -268,7 +268,7 @@ def js_escape_function(*args) -> str:
             out.append('\\"')
         elif char in "<>&=":
             out.append(f"\\u{ord(char):04X}")
-        elif ord(char) < 0x20 or not char.isprintable():
+        elif ord(char) < 0x20 or (ord(char) >= 0x80 and not char.isprintable()):
             out.append(f"\\u{ord(char):04X}")
         else:
             out.append(char)
