@@ -537,11 +537,27 @@ def test_html_branches_must_end_in_the_same_context():
     assert caught.value.message.startswith("html/template:details: ends in a non-text context: ")
 
 
-def test_actions_in_javascript_are_refused_not_escaped_differently():
+def test_javascript_contexts():
+    # html/template: values become JSON, strings are JS-escaped (checked against Go 1.19)
+    data = alert_data(Message='a "b" & <c> </script>', Fields={"count": 10, "value": 15.0})
+    assert render("<script>var a = {{.Name}}; var b = {{.Fields.count}}; var c = {{.Fields.value}}; "
+                  "var d = {{.Fields.missing}}; var e = {{.Time}}; var f = {{.Duration}};</script>", data,
+                  name="details", html=True) == (
+        '<script>var a = "cpu"; var b =  10 ; var c =  15 ; var d =  null ; '
+        'var e = "1971-01-01T00:00:10Z"; var f = "0s";</script>')
+    assert render("<script>var s = \"{{.Message}}\";</script>", data, name="details", html=True) == \
+        '<script>var s = "a \\u0022b\\u0022 \\u0026 \\u003cc\\u003e \\u003c\\/script\\u003e";</script>'
+    # Kapacitor's json function gives JavaScript, written as it is
+    assert render("<script>var d = {{ jsonCompact .Tags }};</script>", data, name="details", html=True) == \
+        '<script>var d = {"host":"serverA"};</script>'
+
+
+def test_actions_in_javascript_template_literals_are_refused():
+    # Go 1.19 rejects them, Go 1.22+ escapes them: tickpy refuses rather than pick one
     with pytest.raises(TemplateError) as caught:
-        compile_template("<script>var x = {{.Name}};</script>", "details", html=True)
-    assert "inside JavaScript" in caught.value.message
-    assert caught.value.offset == len("<script>var x = {{")
+        compile_template("<script>var x = `{{.Name}}`;</script>", "details", html=True)
+    assert "template literal" in caught.value.message
+    assert caught.value.offset == len("<script>var x = `{{")
 
 
 def test_printf_mismatches_keep_width_and_skip_string_methods():

@@ -299,18 +299,30 @@ def _json_ready(value):
     return value
 
 
-def json_function(value) -> str:
+class JSText(str):
+    """Text typed as JavaScript (Go's html/template.JS), as Kapacitor's json functions return:
+    html/template writes it unchanged where a JavaScript value is expected."""
+
+    __slots__ = ()
+
+
+def json_ready(value):
+    """The value as encoding/json sees it (see `_json_ready`)."""
+    return _json_ready(value)
+
+
+def json_function(value) -> JSText:
     """Kapacitor's `json`: json.NewEncoder(...).Encode(v), newline included. Kapacitor ignores
     an encoding error (a NaN field), which leaves the output empty."""
     try:
-        return gojson.encode(_json_ready(value))
+        return JSText(gojson.encode(_json_ready(value)))
     except gojson.GoJSONError:
-        return ""
+        return JSText("")
 
 
-def json_compact_function(value) -> str:
+def json_compact_function(value) -> JSText:
     """Kapacitor's `jsonCompact`: the same JSON, compacted (so without the newline)."""
-    return json_function(value).rstrip("\n")
+    return JSText(json_function(value).rstrip("\n"))
 
 
 # ---------------------------------------------------------------------------------------------

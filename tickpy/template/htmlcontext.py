@@ -9,9 +9,11 @@ nodes and gives each action the list of escapers to apply to its value (`ActionN
 
 Covered: HTML text, RCDATA (`<title>`, `<textarea>`), tags, attribute names and values (quoted
 and unquoted), URL attributes (`href`, `src`, ... by Go's list and name rules), `srcset`, CSS
-(`<style>`, `style=`: values, strings, `url(...)`, comments), and HTML comments. Not covered:
-actions inside JavaScript (`<script>`, `on...=`) and `{{template}}` calls outside HTML text; those
-are refused with a TemplateError rather than escaped differently from Kapacitor.
+(`<style>`, `style=`: values, strings, `url(...)`, comments), JavaScript (`<script>`, `on...=`:
+values, strings, regular expressions, comments), and HTML comments. Not covered: actions inside
+JavaScript template literals, HTML-style comments inside scripts (whose rules changed across Go
+versions), and `{{template}}` calls outside HTML text; those are refused with a TemplateError
+rather than escaped differently from Kapacitor.
 """
 
 from __future__ import annotations
@@ -33,11 +35,12 @@ class Context:
     url_part: str = "None"  # None PreQuery QueryOrFrag Unknown
     attr: str = "None"  # None Script ScriptType Style URL Srcset
     element: str = "None"  # None Script Style Textarea Title
+    js_ctx: str = "Regexp"  # in JavaScript, whether a "/" would start a Regexp or be a DivOp
     error: str = ""
 
     def __str__(self) -> str:
         """Go's `%v` of its context struct, as its branch errors print it."""
-        return (f"{{state{self.state} delim{self.delim} urlPart{self.url_part} jsCtxRegexp "
+        return (f"{{state{self.state} delim{self.delim} urlPart{self.url_part} jsCtx{self.js_ctx} "
                 f"attr{self.attr} element{self.element} <nil>}}")
 
 
@@ -244,11 +247,83 @@ def _t_consume_all(c: Context, s: str) -> tuple[Context, int]:
     return c, len(s)
 
 
-def _t_unsupported(c: Context, s: str) -> tuple[Context, int]:
-    """JavaScript: its text is kept as is, unless it holds comments, which Go would strip after
-    parsing the JavaScript -- refused here rather than done differently."""
-    if c.delim == "None" and any(marker in s for marker in ("/*", "//", "<!--")):
-        return _error("tickpy does not support comments inside <script> in a details template"), len(s)
+_REGEXP_PRECEDER_KEYWORDS = {"break", "case", "continue", "delete", "do", "else", "finally", "in",
+                             "instanceof", "return", "throw", "try", "typeof", "void"}
+
+
+def _is_js_ident_part(char: str) -> bool:
+    return char == "$" or char == "_" or (char.isascii() and char.isalnum())
+
+
+def next_js_ctx(text: str, preceding: str) -> str:
+    """Whether a "/" after this JavaScript would start a regular expression or divide."""
+    text = text.rstrip("\t\n\f\r \u2028\u2029")
+    if not text:
+        return preceding
+    last = text[-1]
+    if last in "+-":
+        run = len(text) - len(text.rstrip(last))
+        return "Regexp" if run % 2 == 1 else "DivOp"
+    if last == ".":
+        return "DivOp" if len(text) > 1 and text[-2].isdigit() and text[-2].isascii() else "Regexp"
+    if last in ",<>=*%&|^?!~([:;{}":
+        return "Regexp"
+    start = len(text)
+    while start > 0 and _is_js_ident_part(text[start - 1]):
+        start -= 1
+    return "Regexp" if text[start:] in _REGEXP_PRECEDER_KEYWORDS else "DivOp"
+
+
+def _t_js(c: Context, s: str) -> tuple[Context, int]:
+    # Newer Go versions also read "<!--", "-->" and "#!" as JavaScript comments; tickpy refuses
+    # them rather than guess which rules apply.
+    if c.delim == "None" and ("<!--" in s or "-->" in s or s.startswith("#!")):
+        return _error("tickpy does not support HTML-style comments inside <script> in a details "
+                      "template"), len(s)
+    i = next((j for j, char in enumerate(s) if char in "\"`'/"), -1)
+    if i < 0:
+        return replace(c, js_ctx=next_js_ctx(s, c.js_ctx)), len(s)
+    c = replace(c, js_ctx=next_js_ctx(s[:i], c.js_ctx))
+    char = s[i]
+    if char == '"':
+        return replace(c, state="JSDqStr", js_ctx="Regexp"), i + 1
+    if char == "'":
+        return replace(c, state="JSSqStr", js_ctx="Regexp"), i + 1
+    if char == "`":
+        return replace(c, state="JSBqStr", js_ctx="Regexp"), i + 1
+    if i + 1 < len(s) and s[i + 1] == "/":
+        return replace(c, state="JSLineCmt"), i + 2
+    if i + 1 < len(s) and s[i + 1] == "*":
+        return replace(c, state="JSBlockCmt"), i + 2
+    if c.js_ctx == "Regexp":
+        return replace(c, state="JSRegexp"), i + 1
+    if c.js_ctx == "DivOp":
+        return replace(c, js_ctx="Regexp"), i + 1
+    return _error(f"'/' could start a division or regexp: {_go_q(s[i:i + 32])}"), len(s)
+
+
+def _t_js_delimited(c: Context, s: str) -> tuple[Context, int]:
+    """Inside a JavaScript string or regular expression, up to its closing delimiter."""
+    specials = {"JSSqStr": "\\'", "JSBqStr": "`\\", "JSRegexp": "\\/[]"}.get(c.state, '\\"')
+    k, in_charset = 0, False
+    while True:
+        i = next((j for j in range(k, len(s)) if s[j] in specials), -1)
+        if i < 0:
+            break
+        char = s[i]
+        if char == "\\":
+            i += 1
+            if i == len(s):
+                return _error(f"unfinished escape sequence in JS string: {_go_q(s)}"), len(s)
+        elif char == "[":
+            in_charset = True
+        elif char == "]":
+            in_charset = False
+        elif not in_charset:
+            return replace(c, state="JS", js_ctx="DivOp"), i + 1
+        k = i + 1
+    if in_charset:
+        return _error(f"unfinished JS regexp charset: {_go_q(s)}"), len(s)
     return c, len(s)
 
 
@@ -325,14 +400,16 @@ def _t_block_comment(c: Context, s: str) -> tuple[Context, int]:
     i = s.find("*/")
     if i < 0:
         return c, len(s)
-    return replace(c, state="CSS"), i + 2
+    return replace(c, state="JS" if c.state == "JSBlockCmt" else "CSS"), i + 2
 
 
 def _t_line_comment(c: Context, s: str) -> tuple[Context, int]:
-    i = next((j for j, char in enumerate(s) if char in "\n\f\r"), -1)
+    """A line comment ends before its line terminator, which belongs to what follows."""
+    terminators = "\n\r\u2028\u2029" if c.state == "JSLineCmt" else "\n\f\r"
+    i = next((j for j, char in enumerate(s) if char in terminators), -1)
     if i < 0:
         return c, len(s)
-    return replace(c, state="CSS"), i
+    return replace(c, state="JS" if c.state == "JSLineCmt" else "CSS"), i
 
 
 def decode_css(text: str) -> str:
@@ -371,12 +448,14 @@ def decode_css(text: str) -> str:
 _TRANSITIONS = {
     "Text": _t_text, "Tag": _t_tag, "AttrName": _t_attr_name, "AfterName": _t_after_name,
     "BeforeValue": _t_before_value, "HTMLCmt": _t_html_comment, "RCDATA": _t_special_tag_end,
-    "Attr": _t_consume_all, "URL": _t_url, "Srcset": _t_url, "JS": _t_unsupported, "CSS": _t_css,
+    "Attr": _t_consume_all, "URL": _t_url, "Srcset": _t_url, "JS": _t_js, "JSDqStr": _t_js_delimited,
+    "JSSqStr": _t_js_delimited, "JSBqStr": _t_js_delimited, "JSRegexp": _t_js_delimited,
+    "JSBlockCmt": _t_block_comment, "JSLineCmt": _t_line_comment, "CSS": _t_css,
     "CSSDqStr": _t_css_string, "CSSSqStr": _t_css_string, "CSSDqURL": _t_css_string,
     "CSSSqURL": _t_css_string, "CSSURL": _t_css_string, "CSSBlockCmt": _t_block_comment,
     "CSSLineCmt": _t_line_comment,
 }
-_COMMENT_STATES = {"HTMLCmt", "CSSBlockCmt", "CSSLineCmt"}
+_COMMENT_STATES = {"HTMLCmt", "CSSBlockCmt", "CSSLineCmt", "JSBlockCmt", "JSLineCmt"}
 
 
 def _error(message: str) -> Context:
@@ -448,6 +527,9 @@ def escape_text(c: Context, text: str) -> tuple[Context, str]:
         elif c.state in _COMMENT_STATES and c.delim == "None":
             if c.state == "CSSBlockCmt":
                 out.append(" ")  # a CSS block comment is kept as a space
+            elif c.state == "JSBlockCmt":  # as a line break if it held one, else a space
+                held = text[written:i1]
+                out.append("\n" if any(t in held for t in "\n\r\u2028\u2029") else " ")
             written = i1
         if c.state != c1.state and c1.state in _COMMENT_STATES and c1.delim == "None":
             out.append(text[written:i1 - (4 if c1.state == "HTMLCmt" else 2)])
@@ -484,6 +566,15 @@ def escapers_for(c: Context, node: ActionNode) -> tuple[Context, tuple[str, ...]
             names.append("urlescaper")
         else:
             names.append("cssescaper" if c.state in ("CSSDqStr", "CSSSqStr") else "urlnormalizer")
+    elif c.state == "JS":
+        names.append("jsvalescaper")
+        c = replace(c, js_ctx="DivOp")  # a "/" after a value divides
+    elif c.state in ("JSDqStr", "JSSqStr"):
+        names.append("jsstrescaper")
+    elif c.state == "JSRegexp":
+        names.append("jsregexpescaper")
+    elif c.state in ("JSBlockCmt", "JSLineCmt"):
+        names.append("commentescaper")
     elif c.state == "CSS":
         names.append("cssvaluefilter")
     elif c.state in ("CSSBlockCmt", "CSSLineCmt"):
@@ -502,8 +593,8 @@ def escapers_for(c: Context, node: ActionNode) -> tuple[Context, tuple[str, ...]
     elif c.state == "HTMLCmt":
         names.append("commentescaper")
     else:
-        return c, (), (f"tickpy does not support {node} inside JavaScript "
-                       "(<script> or on...= attributes) in a details template")
+        return c, (), (f"tickpy does not support {node} inside a JavaScript template literal "
+                       "in a details template")
     if c.delim == "SpaceOrTagEnd":
         names.append("nospaceescaper")
     elif c.delim != "None":
@@ -608,6 +699,8 @@ class _Escaper:
             return a
         if replace(a, url_part=b.url_part) == b:
             return replace(a, url_part="Unknown")
+        if replace(a, js_ctx=b.js_ctx) == b:
+            return replace(a, js_ctx="Unknown")
         nudged_a, nudged_b = nudge(a), nudge(b)
         if not (nudged_a == a and nudged_b == b):
             joined = self.join(nudged_a, nudged_b, node)

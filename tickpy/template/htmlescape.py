@@ -159,7 +159,57 @@ def css_value_filter(value) -> str:
     return text
 
 
+_LOW_UNICODE = {chr(code): f"\\u{code:04x}" for code in range(0x20)}
+_LOW_UNICODE.update({"\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"})
+_SEPARATORS = {"\u2028": "\\u2028", "\u2029": "\\u2029"}
+_JS_STRING = str.maketrans({**_LOW_UNICODE, **_SEPARATORS, '"': "\\u0022", "`": "\\u0060", "&": "\\u0026",
+                            "'": "\\u0027", "+": "\\u002b", "/": "\\/", "<": "\\u003c", ">": "\\u003e",
+                            "\\": "\\\\"})
+_JS_REGEXP = str.maketrans({**_LOW_UNICODE, **_SEPARATORS, '"': "\\u0022", "$": "\\$", "&": "\\u0026",
+                            "'": "\\u0027", "(": "\\(", ")": "\\)", "*": "\\*", "+": "\\u002b", "-": "\\-",
+                            ".": "\\.", "/": "\\/", "<": "\\u003c", ">": "\\u003e", "?": "\\?", "[": "\\[",
+                            "\\": "\\\\", "]": "\\]", "^": "\\^", "{": "\\{", "|": "\\|", "}": "\\}"})
+
+
+def js_string_escaper(value) -> str:
+    """A value inside a JavaScript string literal."""
+    return stringify(value).translate(_JS_STRING)
+
+
+def js_regexp_escaper(value) -> str:
+    """A value inside a JavaScript regular expression literal (`(?:)` when empty)."""
+    return stringify(value).translate(_JS_REGEXP) or "(?:)"
+
+
+def js_value_escaper(value) -> str:
+    """A value where JavaScript expects an expression: its JSON (times as RFC3339 strings,
+    durations by their String method), padded with spaces when it starts or ends like a name,
+    so `x={{.N}}in y` cannot glue tokens together. Text typed as JavaScript (Kapacitor's json
+    function) is written as it is."""
+    from tickpy.handlers import gojson
+    from tickpy.template.funcs import JSText, json_ready
+    from tickpy.template.gofmt import is_stringer, stringer_text
+    from tickpy.data.values import Timestamp
+    if isinstance(value, JSText):
+        return str(value)
+    if is_stringer(value) and not isinstance(value, Timestamp):  # time.Time marshals itself
+        value = stringer_text(value)
+    try:
+        text = gojson.marshal(json_ready(value))
+    except gojson.GoJSONError as problem:
+        return f" /* {str(problem).replace('*/', '* /')} */null "
+    if not text:
+        return " null "
+    from tickpy.template.htmlcontext import _is_js_ident_part
+    if _is_js_ident_part(text[0]) or _is_js_ident_part(text[-1]):
+        return " " + text + " "
+    return text
+
+
 ESCAPERS = {
+    "jsvalescaper": js_value_escaper,
+    "jsstrescaper": js_string_escaper,
+    "jsregexpescaper": js_regexp_escaper,
     "cssescaper": css_escaper,
     "cssvaluefilter": css_value_filter,
     "htmlescaper": html_escaper,
