@@ -651,7 +651,7 @@ class _Escaper:
         if isinstance(node, ActionNode):
             if node.pipe.declarations:
                 return c
-            self.check_predefined_escapers(c, node)
+            self.check_predefined_escapers(nudge(c), node)
             c1, names, problem = escapers_for(c, node)
             if problem:
                 raise self.error(node, problem)
