@@ -635,3 +635,10 @@ def test_any_text_either_renders_or_raises_template_error(pieces, html):
             alert_data(Fields={"x": [1, "a"]}))
     except TemplateError as problem:
         assert 0 <= problem.offset <= len(text)
+
+
+def test_json_functions_in_a_text_template():
+    # services/httppost/config.go: an inline alert-template is a text/template with json and
+    # jsonCompact, so nothing is HTML-escaped
+    template = compile_template('{"id":{{ json .ID }}}', "body", json_functions=True)
+    assert template.render(GoStruct({"ID": "a<b"}, "alert.AlertData")) == '{"id":"a\\u003cb"\n}'

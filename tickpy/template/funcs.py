@@ -369,7 +369,8 @@ BUILTINS = {function.name: function for function in (
     Function("ge", greater_equal, (VALUE, VALUE)),
 )}
 
-KAPACITOR_DETAILS_FUNCTIONS = {function.name: function for function in (
+# alert.go (details) and services/httppost (inline alert-template, row-template)
+KAPACITOR_JSON_FUNCTIONS = {function.name: function for function in (
     Function("json", json_function, (ANY,)),
     Function("jsonCompact", json_compact_function, (ANY,)),
 )}

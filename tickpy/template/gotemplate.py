@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from tickpy.template.errors import TemplateError
 from tickpy.template.execute import Renderer
-from tickpy.template.funcs import BUILTINS, KAPACITOR_DETAILS_FUNCTIONS
+from tickpy.template.funcs import BUILTINS, KAPACITOR_JSON_FUNCTIONS
 from tickpy.template.godata import GoInt, GoStruct, StringMap
 from tickpy.template.htmlcontext import escape_template
 from tickpy.template.parse import parse_template
@@ -48,14 +48,14 @@ DATA_LAYOUTS = {
 class Template:
     """A compiled template: parse once, render many times."""
 
-    def __init__(self, text: str, name: str, html: bool, data_type: str):
+    def __init__(self, text: str, name: str, html: bool, data_type: str, json_functions: bool):
         self.text = text
         self.name = name
         self.html = html
         self.data_type = data_type
         self.functions = dict(BUILTINS)
-        if html:
-            self.functions.update(KAPACITOR_DETAILS_FUNCTIONS)
+        if json_functions:
+            self.functions.update(KAPACITOR_JSON_FUNCTIONS)
         try:
             self.root, self.definitions = parse_template(text, name, set(self.functions))
             if html:
@@ -97,14 +97,18 @@ def as_template_data(data, type_name: str = "struct"):
 
 
 def compile_template(text: str, name: str = "template", html: bool = False,
-                     data_type: str | None = None) -> Template:
+                     data_type: str | None = None, json_functions: bool | None = None) -> Template:
     """Parse `text` as a Go template named `name` (the name Go's error messages quote).
 
     `html=True` gives Kapacitor's details template: html/template escaping of every action's
     output, and the `json` / `jsonCompact` functions. `data_type` is the Go type name error
-    messages give the data (defaults by `name`, see DATA_TYPE_NAMES).
+    messages give the data (defaults by `name`, see DATA_TYPE_NAMES). `json_functions` adds
+    `json` / `jsonCompact` to a text template too, as the httppost service does for an inline
+    `alert-template` (default: only for html templates).
     """
-    return Template(text, name, html, data_type or DATA_TYPE_NAMES.get(name, "struct"))
+    if json_functions is None:
+        json_functions = html
+    return Template(text, name, html, data_type or DATA_TYPE_NAMES.get(name, "struct"), json_functions)
 
 
 # TICKscript property (as Kapacitor spells it after upper-casing the first letter) -> how
