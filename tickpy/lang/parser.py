@@ -1,0 +1,400 @@
+"""TICKscript source → AST, with Kapacitor's error positions and comment placement.
+
+The grammar is `grammar/tickscript.lark` (installed as `tickpy.grammar`), parsed by Lark's LALR
+parser with its contextual lexer; the tables are built once and cached on disk, so a cold
+`tickpy lint` only loads them.
+
+Comments are not part of the grammar: the lexer hands them to `_ParseRun`, and a node built from
+a token asks for the comments standing right before that token. That is where Kapacitor's parser
+attaches them (`consumeComment` in tick/ast/parser.go), and so where `tickfmt` prints them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextvars
+import os
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
+
+from tickpy.lang import ast
+from tickpy.lang.errors import TickError, position_of
+
+# Words used in error messages for each kind of token.
+_TOKEN_NAMES = {
+    "IDENT": "identifier", "NUMBER": "number", "DURATION": "duration", "STRING": "string",
+    "REFERENCE": "field reference", "REGEX": "regex", "VAR": '"var"', "DBRP": '"dbrp"',
+    "LAMBDA": '"lambda:"', "TRUE": "TRUE", "FALSE": "FALSE", "AND": "AND", "OR": "OR",
+    "ASSIGN": '"="', "EQ": '"=="', "NE": '"!="', "REGEX_EQ": '"=~"', "REGEX_NE": '"!~"',
+    "LT": '"<"', "LE": '"<="', "GT": '">"', "GE": '">="', "PLUS": '"+"', "MINUS": '"-"',
+    "STAR": '"*"', "SLASH": '"/"', "PERCENT": '"%"', "BANG": '"!"', "PIPE": '"|"', "DOT": '"."',
+    "AT": '"@"', "LPAR": '"("', "RPAR": '")"', "LSQB": '"["', "RSQB": '"]"', "COMMA": '","',
+    "$END": "end of script",
+}
+
+_DURATION_UNITS_NS = {
+    "u": 1_000, "µ": 1_000, "ms": 1_000_000, "s": 1_000_000_000, "m": 60_000_000_000,
+    "h": 3_600_000_000_000, "d": 86_400_000_000_000, "w": 604_800_000_000_000,
+}
+_DURATION = re.compile(r"(\d+)(ms|[uµsmhdw])")
+_MAX_INT64 = 2**63 - 1
+
+# The parse in progress on this thread: the lexer callbacks and the transformer are shared by
+# every parse (they are built into the cached Lark object), so they find their run here.
+_current_run: contextvars.ContextVar["_ParseRun"] = contextvars.ContextVar("tickpy_parse_run")
+
+
+def parse(text: str, source_name: str = "<script>") -> ast.Program:
+    """Parse a whole script. Raises TickError at the line and column Kapacitor reports."""
+    run = _ParseRun(text, source_name)
+    token = _current_run.set(run)
+    try:
+        program = _parser().parse(text)
+    except UnexpectedInput as error:
+        raise _syntax_error(error, text, source_name) from None
+    except VisitError as error:  # a TickError raised while building a node
+        if isinstance(error.orig_exc, TickError):
+            raise error.orig_exc from None
+        raise
+    except RecursionError:
+        raise TickError("script is nested too deeply", 1, 1, source_name) from None
+    finally:
+        _current_run.reset(token)
+    program.statements.extend(run.trailing_comments())
+    return program
+
+
+# ---------------------------------------------------------------------------------------------
+# Building and caching the Lark parser
+
+
+def grammar_text() -> str:
+    """The grammar from the source tree (grammar/), or from the installed package tickpy.grammar."""
+    in_checkout = Path(__file__).resolve().parents[2] / "grammar" / "tickscript.lark"
+    if in_checkout.is_file():
+        return in_checkout.read_text(encoding="utf-8")
+    return (resources.files("tickpy.grammar") / "tickscript.lark").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        transformer=_AstBuilder(),
+        maybe_placeholders=True,
+        lexer_callbacks={"COMMENT": _on_comment},
+        cache=_cache_file(),
+    )
+
+
+def _cache_file() -> str | bool:
+    """Where Lark keeps the built tables: a per-user cache dir, or nowhere if it is not writable."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    directory = Path(base) / "tickpy"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / ".writable").touch()
+    except OSError:
+        return False
+    from tickpy import __version__
+
+    return str(directory / f"grammar-{__version__}.lark-cache")
+
+
+def _on_comment(token: Token) -> Token:
+    _current_run.get().see_comment(token)
+    return token
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-parse state: the text (for positions) and the comments seen so far
+
+
+class _ParseRun:
+    def __init__(self, text: str, source_name: str):
+        self.text = text
+        self.source_name = source_name
+        self._comments: list[Token] = []
+        self._comment_ends: list[int] = []
+        self._line_starts: list[int] | None = None
+
+    def see_comment(self, token: Token) -> None:
+        self._comments.append(token)
+        self._comment_ends.append(token.end_pos)
+
+    def comment_before(self, token: Token) -> ast.Comment | None:
+        """The comments standing right before a token (only whitespace between), or None."""
+        return self._comment_block_before(token.start_pos)
+
+    def trailing_comments(self) -> list[ast.Comment]:
+        comment = self._comment_block_before(len(self.text))
+        return [comment] if comment else []
+
+    def _comment_block_before(self, offset: int) -> ast.Comment | None:
+        index = bisect.bisect_right(self._comment_ends, offset) - 1
+        block: list[Token] = []
+        while index >= 0 and not self.text[self._comments[index].end_pos:offset].strip():
+            block.append(self._comments[index])
+            offset = self._comments[index].start_pos
+            index -= 1
+        return self._comment_node(block[::-1]) if block else None
+
+    def _comment_node(self, tokens: list[Token]) -> ast.Comment:
+        """Kapacitor merges comment lines with nothing but one line break between them into one
+        block, and the blocks before one token into one comment, a "\\n" line between blocks."""
+        lines: list[str] = []
+        previous_end = None
+        for token in tokens:
+            if previous_end is not None and self.text.count("\n", previous_end, token.start_pos) > 1:
+                lines.append("\n")
+            body = token.value.strip()[2:]
+            lines.append(body[1:] if body.startswith(" ") else body)
+            previous_end = token.end_pos
+        return ast.Comment(tokens[0].line, tokens[0].column, lines)
+
+    def spans_lines(self, start: ast.Node, end: ast.Node) -> bool:
+        """True when a newline stands between the starts of two nodes (Kapacitor's MultiLine)."""
+        return "\n" in self.text[self._offset(start):self._offset(end)]
+
+    def _offset(self, node: ast.Node) -> int:
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        return self._line_starts[node.line - 1] + node.column - 1
+
+    def error(self, message: str, token: Token) -> TickError:
+        return TickError(message, token.line, token.column, self.source_name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parse tree → AST (runs inside the LALR parser, one callback per reduced rule)
+
+
+class _AstBuilder(Transformer):
+    @staticmethod
+    def _run() -> _ParseRun:
+        return _current_run.get()
+
+    def _commented(self, token: Token) -> dict:
+        return {"comment": self._run().comment_before(token)}
+
+    # Statements ------------------------------------------------------------------------------
+
+    def start(self, statements):
+        return ast.Program(1, 1, list(statements))
+
+    def declaration(self, children):
+        var, name, _assign, value = children
+        comment = self._commented(var)
+        return ast.Declaration(var.line, var.column, self._identifier(name), value, **comment)
+
+    def type_declaration(self, children):
+        var, name, type_name = children
+        comment = self._commented(var)
+        return ast.TypeDeclaration(
+            var.line, var.column, self._identifier(name), self._identifier(type_name), **comment
+        )
+
+    def dbrp(self, children):
+        keyword, database, _dot, retention_policy = children
+        comment = self._commented(keyword)
+        return ast.DBRP(
+            keyword.line, keyword.column, self.reference([database]), self.reference([retention_policy]),
+            **comment,
+        )
+
+    # Chains ----------------------------------------------------------------------------------
+
+    def chain(self, children):
+        node = children[0]
+        if isinstance(node, Token):
+            node = self._identifier(node)
+        for operator, right in children[1:]:
+            node = ast.Chain(
+                operator.line, operator.column, operator.value, node, right,
+                comment=self._run().comment_before(operator),
+            )
+        return node
+
+    def pipe_link(self, children):
+        return self._link(children, ast.CHAIN)
+
+    def dot_link(self, children):
+        return self._link(children, ast.PROPERTY)
+
+    def at_link(self, children):
+        return self._link(children, ast.DYNAMIC)
+
+    def _link(self, children, kind):
+        operator, target = children
+        if isinstance(target, Token):
+            target = self._identifier(target)
+        else:
+            target.kind = kind
+        return operator, target
+
+    def call(self, children):
+        name, _lpar, arguments, _rpar = children
+        comment = self._commented(name)
+        arguments = arguments or []
+        function = ast.Function(name.line, name.column, ast.GLOBAL, name.value, arguments, **comment)
+        if arguments:
+            function.multiline = self._run().spans_lines(function, arguments[-1])
+        return function
+
+    def arguments(self, children):
+        return [child for child in children if child is not None]
+
+    def lambda_(self, children):
+        keyword, expression = children
+        comment = self._commented(keyword)
+        return ast.Lambda(keyword.line, keyword.column, expression, **comment)
+
+    def list(self, children):
+        bracket = children[0]
+        comment = self._commented(bracket)
+        items = [self._list_item(child) for child in children[1:-1] if child is not None]
+        return ast.List(bracket.line, bracket.column, items, **comment)
+
+    def _list_item(self, token: Token) -> ast.Node:
+        if token.type == "IDENT":
+            return self._identifier(token)
+        if token.type == "STRING":
+            return self.string([token])
+        return self.star([token])
+
+    # Operators -------------------------------------------------------------------------------
+
+    def binary(self, children):
+        left, operator, right = children
+        comment = self._commented(operator)
+        return ast.Binary(
+            operator.line, operator.column, operator.value, left, right,
+            multiline=self._run().spans_lines(left, right), **comment,
+        )
+
+    def unary(self, children):
+        operator, operand = children
+        comment = self._commented(operator)
+        return ast.Unary(operator.line, operator.column, operator.value, operand, **comment)
+
+    def parens(self, children):
+        lpar, inner, _rpar = children
+        if isinstance(inner, ast.Binary):
+            inner.parens = True
+        # Kapacitor gives the inner expression the comment found before "(" (even none).
+        inner.comment = self._run().comment_before(lpar)
+        return inner
+
+    # Literals --------------------------------------------------------------------------------
+
+    def number(self, children):
+        (token,) = children
+        text = token.value
+        comment = self._commented(token)
+        if "." in text:
+            return ast.Number(token.line, token.column, float(text), False, **comment)
+        octal = len(text) > 1 and text[0] == "0"
+        try:
+            value = int(text, 8 if octal else 10)
+        except ValueError:
+            raise self._run().error(f"invalid number {text}: a leading 0 means octal, digits 0-7", token)
+        if value > _MAX_INT64:
+            raise self._run().error(f"number {text} is too large for a 64-bit integer", token)
+        return ast.Number(token.line, token.column, value, True, octal, **comment)
+
+    def duration(self, children):
+        (token,) = children
+        amount, unit = _DURATION.fullmatch(token.value).groups()
+        nanoseconds = int(amount) * _DURATION_UNITS_NS[unit]
+        if nanoseconds > _MAX_INT64:
+            raise self._run().error(f"duration {token.value} is too long", token)
+        return ast.Duration(token.line, token.column, nanoseconds, token.value, **self._commented(token))
+
+    def string(self, children):
+        (token,) = children
+        text = token.value
+        comment = self._commented(token)
+        if len(text) >= 6 and text.startswith("'''"):
+            return ast.String(token.line, token.column, text[3:-3], True, **comment)
+        return ast.String(token.line, token.column, text[1:-1].replace("\\'", "'"), **comment)
+
+    def reference(self, children):
+        (token,) = children
+        name = token.value[1:-1].replace('\\"', '"')
+        return ast.Reference(token.line, token.column, name, **self._commented(token))
+
+    def regex(self, children):
+        (token,) = children
+        pattern = token.value[1:-1].replace("\\/", "/")
+        return ast.Regex(token.line, token.column, pattern, **self._commented(token))
+
+    def boolean(self, children):
+        (token,) = children
+        return ast.Bool(token.line, token.column, token.value == "TRUE", **self._commented(token))
+
+    def star(self, children):
+        (token,) = children
+        return ast.Star(token.line, token.column, **self._commented(token))
+
+    def identifier(self, children):
+        return self._identifier(children[0])
+
+    def _identifier(self, token: Token) -> ast.Identifier:
+        return ast.Identifier(token.line, token.column, token.value, **self._commented(token))
+
+
+# The grammar calls the rule "lambda", a Python keyword.
+setattr(_AstBuilder, "lambda", _AstBuilder.lambda_)
+
+
+# ---------------------------------------------------------------------------------------------
+# Syntax errors
+
+
+def _syntax_error(error: UnexpectedInput, text: str, source_name: str) -> TickError:
+    if isinstance(error, UnexpectedCharacters):
+        return TickError(_bad_character_message(text, error.pos_in_stream), error.line, error.column,
+                         source_name)
+    if isinstance(error, UnexpectedToken):
+        token = error.token
+        if token.type == "$END":
+            line, column = position_of(text, len(text))
+            return TickError(f"unexpected end of script, expected {_expected(error.expected)}",
+                             line, column, source_name)
+        if token.type == "SLASH" and "REGEX" in error.expected:
+            return TickError("unterminated regex: no closing /", token.line, token.column, source_name)
+        found = _TOKEN_NAMES.get(token.type, token.type)
+        if token.type in ("IDENT", "NUMBER", "DURATION"):
+            found += f" {token.value!r}"
+        return TickError(f"unexpected {found}, expected {_expected(error.expected)}",
+                         token.line, token.column, source_name)
+    line, column = getattr(error, "line", 1), getattr(error, "column", 1)
+    return TickError("syntax error", line, column, source_name)
+
+
+def _bad_character_message(text: str, offset: int) -> str:
+    char = text[offset]
+    if char == "'":
+        return "unterminated string: no closing '"
+    if char == '"':
+        return 'unterminated field reference: no closing "'
+    if char == "/":
+        return "unterminated regex: no closing /"
+    return f"unexpected character {char!r}"
+
+
+def _expected(expected: set[str]) -> str:
+    names = set(expected) - {"COMMENT"}
+    if {"NUMBER", "STRING", "REFERENCE", "IDENT"} <= names:
+        return "a value (number, string, duration, field reference or identifier)"
+    words = sorted(_TOKEN_NAMES.get(name, name) for name in names)
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
