@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tickpy.lang import ast
+from tickpy.lang.errors import TickError
 from tickpy.lang.parser import parse
 
 INDENT_STEP = "    "
@@ -22,6 +23,13 @@ def format_source(text: str, source_name: str = "<script>") -> str:
 
 
 def format_program(program: ast.Program) -> str:
+    try:
+        return _format_statements(program)
+    except RecursionError:
+        raise TickError("script is nested too deeply to format", 1, 1) from None
+
+
+def _format_statements(program: ast.Program) -> str:
     parts = []
     for index, statement in enumerate(program.statements):
         if index:
