@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
@@ -25,7 +26,8 @@ def run_tickpy(*args: str, input: str | None = None, cwd: Path | None = None, en
                timeout: float = 60) -> subprocess.CompletedProcess:
     """Run `python -m tickpy ARGS` in a subprocess, the way a user runs the CLI."""
     full_env = dict(os.environ)
-    full_env.setdefault("TICKPY_HOME", str(Path(cwd or ROOT) / ".tickpy-test-home"))
+    full_env.setdefault("TICKPY_HOME", tempfile.mkdtemp(prefix="tickpy-home-"))
+    full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
     if env:
         full_env.update(env)
     return subprocess.run(

@@ -16,10 +16,10 @@ class Unsigned(int):
 
 
 class Point:
-    __slots__ = ("name", "tags", "fields", "time", "database", "retention_policy", "line")
+    __slots__ = ("name", "tags", "fields", "time", "database", "retention_policy", "line", "group")
 
     def __init__(self, name: str, tags: dict, fields: dict, time: int,
-                 database: str = "", retention_policy: str = "", line: int = 0):
+                 database: str = "", retention_policy: str = "", line: int = 0, group: str = ""):
         self.name = name
         self.tags = tags
         self.fields = fields
@@ -27,11 +27,13 @@ class Point:
         self.database = database
         self.retention_policy = retention_policy
         self.line = line  # line number in the source file, for error messages
+        # Kapacitor's group id (models.ToGroupID): "" for no grouping, else "host=a,cpu=x".
+        self.group = group
 
     def copy(self) -> "Point":
         """A copy whose tags and fields can be changed without touching this point."""
         return Point(self.name, dict(self.tags), dict(self.fields), self.time,
-                     self.database, self.retention_policy, self.line)
+                     self.database, self.retention_policy, self.line, self.group)
 
     def __repr__(self) -> str:
         return f"Point({self.name!r}, {self.tags!r}, {self.fields!r}, {self.time})"

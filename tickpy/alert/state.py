@@ -1,0 +1,153 @@
+"""The alert state of one group, and the rules that turn a point into a level and an event.
+
+This follows Kapacitor's alert.go (`determineLevel`, `alertState.Point`, `addEvent`, `triggered`,
+`percentChange`, `updateFlapping`, `updateExpired`); see spec §1:
+
+- the level is found by trying the expressions from CRITICAL down to the current level, then, if
+  the current level has a reset expression that is not true, staying put, else trying from the
+  current level down to INFO; an expression that fails to evaluate counts as not true;
+- each group keeps a ring of its last `history` levels (all OK at first); a point is a *change*
+  when its level differs from the newest level in the ring;
+- an event is sent for a non-OK level or a change (a recovery), unless the group is flapping, or
+  `stateChangesOnly` holds it back, or (for recoveries) `noRecoveries` does;
+- the duration of an event runs from the first non-OK trigger to this one.
+"""
+
+from __future__ import annotations
+
+from tickpy.alert.event import Level
+
+# Flapping weights run linearly from MIN_WEIGHT (oldest change) up to MAX_WEIGHT (newest).
+MAX_WEIGHT = 1.2
+WEIGHT_DIFF = 1.5
+MIN_WEIGHT = MAX_WEIGHT / WEIGHT_DIFF
+
+
+class AlertRules:
+    """What the alert node was told: level and reset expressions and the emission options."""
+
+    def __init__(self):
+        self.levels: list = [None, None, None, None]  # indexed by Level; compiled lambdas
+        self.resets: list = [None, None, None, None]
+        self.state_changes_only = False
+        self.state_changes_only_duration = 0  # ns; 0 = only on changes
+        self.no_recoveries = False
+        self.use_flapping = False
+        self.flap_low = 0.0
+        self.flap_high = 0.0
+        self.history = 21
+        self.on_error = None  # callable(level, error), for counting evaluation errors
+
+    def determine_level(self, point, current: Level) -> Level:
+        found = self._first_match(Level.CRITICAL, current, point)
+        if found is not None:
+            return found
+        reset = self.resets[current]
+        if reset is not None:
+            try:
+                if reset(point) is not True:
+                    return current
+            except Exception as error:
+                self._report(current, error)  # Kapacitor logs it and goes on to the levels below
+        found = self._first_match(current, Level.OK, point)
+        return found if found is not None else Level.OK
+
+    def _first_match(self, start: Level, stop: Level, point) -> Level | None:
+        """The first level from `start` down to just above `stop` whose expression is true."""
+        for level in range(start, max(stop, Level.OK), -1):
+            expression = self.levels[level]
+            if expression is None:
+                continue
+            try:
+                if expression(point) is True:
+                    return Level(level)
+            except Exception as error:
+                self._report(Level(level), error)
+        return None
+
+    def _report(self, level: Level, error: Exception) -> None:
+        if self.on_error is not None:
+            self.on_error(level, error)
+
+
+class AlertState:
+    """The state of one group: its level history, flapping, and trigger times (ns)."""
+
+    __slots__ = ("rules", "history", "index", "flapping", "changed", "expired",
+                 "first_triggered", "last_triggered")
+
+    def __init__(self, rules: AlertRules):
+        self.rules = rules
+        self.history = [Level.OK] * rules.history
+        self.index = 0
+        self.flapping = False
+        self.changed = False
+        self.expired = False
+        self.first_triggered = 0
+        self.last_triggered = 0
+
+    @property
+    def level(self) -> Level:
+        return self.history[self.index]
+
+    def update(self, point) -> tuple[Level, bool]:
+        """Take one point: returns (its level, whether an event is to be sent).
+
+        When an event is to be sent the trigger time has been recorded, so `duration` is ready.
+        A recovery held back by `noRecoveries` is still recorded as triggered, as in Kapacitor.
+        """
+        rules = self.rules
+        level = rules.determine_level(point, self.history[self.index])
+        self._add(point.time, level)
+        if (rules.use_flapping and self.flapping) or (
+            rules.state_changes_only and not self.changed and not self.expired
+        ):
+            return level, False
+        if level != Level.OK or self.changed:
+            self._triggered(point.time)
+            if rules.no_recoveries and level == Level.OK:
+                return level, False
+            return level, True
+        return level, False
+
+    @property
+    def duration(self) -> int:
+        return self.last_triggered - self.first_triggered
+
+    def _add(self, time: int, level: Level) -> None:
+        history = self.history
+        self.changed = history[self.index] != level
+        self.index = (self.index + 1) % len(history)
+        history[self.index] = level
+        if self.rules.use_flapping:
+            self._update_flapping()
+        duration = self.rules.state_changes_only_duration
+        self.expired = not self.changed and duration != 0 and time - self.last_triggered >= duration
+
+    def _triggered(self, time: int) -> None:
+        self.last_triggered = time
+        if self.history[self.index - 1] == Level.OK:  # index -1 wraps to the ring's end
+            self.first_triggered = time
+
+    def percent_change(self) -> float:
+        """Weighted share of level changes across the history ring (Kapacitor's percentChange)."""
+        history = self.history
+        size = len(history)
+        if size < 2:
+            return 0.0
+        changes = 0.0
+        weight = MIN_WEIGHT
+        step = (MAX_WEIGHT - MIN_WEIGHT) / (size - 1)
+        for i in range(size - 1):
+            current = (i + self.index) % size
+            if history[current] != history[current - 1]:
+                changes += weight
+            weight += step
+        return changes / (size - 1)
+
+    def _update_flapping(self) -> None:
+        change = self.percent_change()
+        if self.flapping and change < self.rules.flap_low:
+            self.flapping = False
+        elif not self.flapping and change > self.rules.flap_high:
+            self.flapping = True

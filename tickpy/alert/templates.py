@@ -1,0 +1,58 @@
+"""The id, message and details templates of an alert node, and the data they see.
+
+The data follows Kapacitor's alert.go: the id template sees `idInfo` (Name, TaskName, Group, Tags,
+ServerInfo); the message adds ID, Fields, Level, Time, Duration (`messageInfo`); the details add
+Message (`detailsInfo`). Keys are given in the structs' field order, which `{{ json . }}` keeps.
+
+The defaults are Kapacitor's. They are by far the most common, so they are computed directly
+instead of through the template engine; the result is the same text.
+"""
+
+from __future__ import annotations
+
+from tickpy.data.values import Duration, Timestamp
+from tickpy.template.gotemplate import compile_alert_template
+
+DEFAULT_ID = "{{ .Name }}:{{ .Group }}"
+DEFAULT_MESSAGE = "{{ .ID }} is {{ .Level }}"
+DEFAULT_DETAILS = "{{ json . }}"
+
+# Kapacitor fills ServerInfo from its own configuration; a replay has no server.
+SERVER_INFO = {"Hostname": "localhost", "ClusterID": "", "ServerID": ""}
+
+
+def group_text(group: str) -> str:
+    """How templates see a group id: Kapacitor prints the empty (nil) group as "nil"."""
+    return group if group else "nil"
+
+
+class AlertTemplates:
+    def __init__(self, id_text: str = DEFAULT_ID, message_text: str = DEFAULT_MESSAGE,
+                 details_text: str = DEFAULT_DETAILS):
+        self._id = None if id_text == DEFAULT_ID else compile_alert_template("id", id_text)
+        self._message = None if message_text == DEFAULT_MESSAGE else compile_alert_template("message", message_text)
+        self._details = None if details_text == "" else compile_alert_template("details", details_text)
+
+    def render_id(self, task_name: str, point) -> str:
+        if self._id is None:
+            return f"{point.name}:{group_text(point.group)}"
+        return self._id.render(_id_data(task_name, point))
+
+    def render_message_and_details(self, task_name: str, point, alert_id: str, level_name: str,
+                                   duration: int) -> tuple[str, str]:
+        data = _id_data(task_name, point)
+        data.update(ID=alert_id, Fields=point.fields, Level=level_name, Time=Timestamp(point.time),
+                    Duration=Duration(duration))
+        if self._message is None:
+            message = f"{alert_id} is {level_name}"
+        else:
+            message = self._message.render(data)
+        if self._details is None:
+            return message, ""
+        data["Message"] = message
+        return message, self._details.render(data)
+
+
+def _id_data(task_name: str, point) -> dict:
+    return {"Name": point.name, "TaskName": task_name, "Group": group_text(point.group),
+            "Tags": point.tags, "ServerInfo": SERVER_INFO}

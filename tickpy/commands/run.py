@@ -1,0 +1,134 @@
+"""`tickpy run --replay DATA.lp [SCRIPT.tick ...]`: replay recorded points through scripts.
+
+The clock is the data's timestamps. Every script is parsed and checked first; a broken one stops
+the run with `file:line:col: error: message` and exit 1. During the run, `--events` writes every
+alert event as Kapacitor's JSON, one per line, and `--dry-run` prints the notifications instead
+of sending them. A summary goes to stderr at the end: points read and skipped (with each skipped
+line's reason), per-node points in / out / errors, alerts per level, deliveries and failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from tickpy.lang.errors import ERROR, TickError
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+DRAIN_SECONDS = 10.0  # how long the end of a run waits for notifications still being sent
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scripts", nargs="*", metavar="SCRIPT",
+                        help="TICKscripts to run (default: the enabled tasks of the store)")
+    parser.add_argument("--replay", required=True, metavar="DATA",
+                        help="line protocol file to replay (- for stdin)")
+    parser.add_argument("--events", metavar="FILE",
+                        help="write every alert event as Kapacitor JSON, one per line (- for stdout)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print the notifications that would be sent instead of sending them")
+    parser.add_argument("--precision", default="ns", choices=("ns", "n", "us", "u", "ms", "s", "m", "h"),
+                        help="unit of the data's timestamps (default: ns)")
+    parser.add_argument("--config", metavar="FILE", help="kapacitor.conf (default: $TICKPY_CONFIG)")
+    parser.add_argument("--home", metavar="DIR", help="tickpy home with the task store (default: $TICKPY_HOME)")
+    parser.add_argument("--quiet", action="store_true", help="no summary on stderr")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except TickError as error:
+        print(error.render(), file=sys.stderr)
+        return EXIT_PROBLEM
+    except OSError as error:
+        print(f"tickpy run: {error.filename or ''}: {error.strerror}", file=sys.stderr)
+        return EXIT_PROBLEM
+
+
+def _run(args: argparse.Namespace) -> int:
+    from tickpy.config import load_config
+    from tickpy.pipeline.build import build_task
+    from tickpy.replay import replay, terminal_progress
+    from tickpy.services import Services
+
+    config = load_config(args.config)
+    services = Services(config=config, dry_run=args.dry_run)
+    if not args.dry_run:
+        from tickpy.handlers.delivery import DeliveryQueue
+
+        services.delivery = DeliveryQueue(services.report)
+    events_out = _open_events(args.events)
+    if events_out is not None:
+        from tickpy.handlers.gojson import encode
+        from tickpy.handlers.post import alert_data
+
+        services.event_listeners.append(lambda event: events_out.write(encode(alert_data(event))))
+
+    sources = [_load_script(path) for path in args.scripts] if args.scripts else _stored_tasks(args)
+    tasks = [build_task(program, name, services, source_name, template_vars)
+             for name, program, source_name, template_vars in sources]
+    progress = terminal_progress if sys.stderr.isatty() and _is_large(args.replay) else None
+    try:
+        replay(args.replay, tasks, services, args.precision, progress)
+    finally:
+        if progress is not None:
+            sys.stderr.write("\n")
+        if services.delivery is not None:
+            services.report.undelivered = services.delivery.close(DRAIN_SECONDS)
+        if events_out is not None and events_out is not sys.stdout:
+            events_out.close()
+        elif events_out is not None:
+            events_out.flush()
+    for line in services.report.skipped:
+        print(line, file=sys.stderr)
+    if not args.quiet:
+        sys.stderr.write(services.report.render(tasks))
+    return EXIT_OK
+
+
+def _load_script(path: str):
+    """Parse and check one script; errors stop the run, warnings are printed and the run goes on."""
+    from tickpy.lang.check import check
+    from tickpy.lang.parser import parse
+
+    with open(path, encoding="utf-8") as source:
+        text = source.read()
+    program = parse(text, path)
+    problems = check(program, path)
+    for problem in problems:
+        print(problem.render(), file=sys.stderr)
+    first_error = next((p for p in problems if p.severity == ERROR), None)
+    if first_error is not None:
+        raise TickError(f"{path} has errors; not running it", source_name=path)
+    return Path(path).stem, program, path, {}
+
+
+def _stored_tasks(args: argparse.Namespace):
+    try:
+        from tickpy.store import open_store
+    except ImportError:
+        raise TickError("no scripts given: name the TICKscripts to run") from None
+    store = open_store(args.home)
+    tasks = store.runnable_tasks()
+    if not tasks:
+        raise TickError("no scripts given and no enabled tasks in the store "
+                        "(tickpy define NAME -tick FILE; tickpy enable NAME)")
+    return tasks
+
+
+def _open_events(target: str | None):
+    if target is None:
+        return None
+    if target == "-":
+        return sys.stdout
+    return open(target, "w", encoding="utf-8")
+
+
+def _is_large(path: str) -> bool:
+    try:
+        return path != "-" and os.path.getsize(path) > 50_000_000
+    except OSError:
+        return False

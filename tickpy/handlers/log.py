@@ -1,0 +1,51 @@
+"""`.log(path)`: appends each alert event to a file, one Kapacitor-format JSON object per line
+(services/alert log handler: `json.NewEncoder(f).Encode(alert.Data)`); `.mode()` sets the file's
+permission bits when tickpy creates it (Kapacitor's default is 0600)."""
+
+from __future__ import annotations
+
+import os
+
+from tickpy.alert.event import AlertEvent
+from tickpy.handlers.base import Handler, register
+from tickpy.handlers.gojson import encode
+from tickpy.handlers.post import alert_data
+from tickpy.lang.errors import TickError
+
+DEFAULT_MODE = 0o600
+
+
+class LogHandler(Handler):
+    kind = "log"
+
+    def __init__(self, path: str, mode: int = DEFAULT_MODE, services=None):
+        if not os.path.isabs(path):
+            raise TickError(f"log handler: the path must be absolute, got {path!r}")
+        self.path = path
+        self.mode = mode
+        self.services = services
+
+    def handle(self, event: AlertEvent) -> None:
+        line = encode(alert_data(event))
+        try:
+            descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, self.mode)
+            with os.fdopen(descriptor, "a", encoding="utf-8") as out:
+                out.write(line)
+        except OSError as error:
+            report = getattr(self.services, "report", None)
+            if report is not None:
+                report.delivery(f"log {self.path}", False, error.strerror or str(error))
+            return
+        report = getattr(self.services, "report", None)
+        if report is not None:
+            report.delivery(f"log {self.path}", True, "")
+
+
+@register("log")
+def make_log_handler(options: dict, services) -> LogHandler:
+    unknown = set(options) - {"path", "mode"}
+    if unknown:
+        raise TickError(f'log handler: unknown option "{sorted(unknown)[0]}" (known: path, mode)')
+    if "path" not in options:
+        raise TickError("log handler: option path is required")
+    return LogHandler(options["path"], int(options.get("mode") or DEFAULT_MODE), services)

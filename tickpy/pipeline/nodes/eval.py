@@ -1,0 +1,72 @@
+"""`|eval(lambdas...).as(names...)`: computes new fields (or tags) per point (Kapacitor's eval.go).
+
+Each lambda sees the fields computed by the lambdas before it. Without `.keep()` the point keeps
+only the computed fields; `.keep()` keeps every field, `.keep('a', 'b')` just those. `.tags(names)`
+turns computed string values into tags. A point whose evaluation fails is dropped (and reported
+unless `.quiet()`).
+"""
+
+from __future__ import annotations
+
+from tickpy.data.point import Point
+from tickpy.pipeline.node import Node
+
+
+class EvalNode(Node):
+    kind = "eval"
+
+    def __init__(self, node_id: str, expressions: list, names: list[str], keep: list[str] | None,
+                 tag_names: list[str], quiet: bool):
+        super().__init__(node_id)
+        self.expressions = expressions
+        self.names = names
+        self.keep = keep  # None: no .keep(); []: keep all; [...]: keep these
+        self.tag_names = set(tag_names)
+        self.quiet = quiet
+
+    def point(self, point: Point) -> None:
+        self.points_in += 1
+        try:
+            result = self._evaluate(point)
+        except Exception as error:
+            if self.quiet:
+                self.errors += 1
+            else:
+                self.count_error(f"error evaluating expression: {error}")
+            return
+        self.emit(result)
+
+    def _evaluate(self, point: Point) -> Point:
+        scope = point.copy()  # lambdas after the first see the values computed so far
+        computed = {}
+        for name, expression in zip(self.names, self.expressions):
+            value = expression(scope)
+            scope.fields[name] = value
+            computed[name] = value
+        tags = point.tags
+        if self.tag_names:
+            tags = dict(tags)
+            for name in self.tag_names:
+                value = computed[name]
+                if not isinstance(value, str):
+                    raise ValueError(f"result of a tag expression must be of type string, got {_go_type(value)}")
+                tags[name] = value
+        if self.keep is None:
+            fields = {name: value for name, value in computed.items() if name not in self.tag_names}
+        elif not self.keep:
+            fields = {**point.fields, **computed}
+        else:
+            fields = {}
+            for name in self.keep:
+                if name in computed:
+                    fields[name] = computed[name]
+                elif name in point.fields:
+                    fields[name] = point.fields[name]
+                else:
+                    raise ValueError(f'cannot keep field "{name}", field does not exist')
+        return Point(point.name, tags, fields, point.time, point.database, point.retention_policy,
+                     point.line, point.group)
+
+
+def _go_type(value) -> str:
+    return {bool: "bool", int: "int64", float: "float64", str: "string"}.get(type(value), type(value).__name__)

@@ -1,0 +1,57 @@
+"""`|from()`: selects the points of one measurement / database / retention policy, optionally
+filtered by a lambda, truncated or rounded in time, and grouped (Kapacitor's FromNode).
+
+A point failing the `where` lambda with an evaluation error is dropped and counted, as
+Kapacitor logs "failed to evaluate WHERE expression" and drops it.
+"""
+
+from __future__ import annotations
+
+from tickpy.data.point import Point
+from tickpy.pipeline.grouping import Grouping
+from tickpy.pipeline.node import Node
+
+
+class FromNode(Node):
+    kind = "from"
+
+    def __init__(self, node_id: str):
+        super().__init__(node_id)
+        self.measurement = ""
+        self.database = ""
+        self.retention_policy = ""
+        self.where = None  # compiled lambda or None
+        self.grouping: Grouping | None = None
+        self.truncate = 0
+        self.round = 0
+
+    def point(self, point: Point) -> None:
+        self.points_in += 1
+        if self.measurement and point.name != self.measurement:
+            return
+        if self.database and point.database != self.database:
+            return
+        if self.retention_policy and point.retention_policy != self.retention_policy:
+            return
+        if self.where is not None:
+            try:
+                if self.where(point) is not True:
+                    return
+            except Exception as error:  # EvalError: the point is dropped, as Kapacitor does
+                self.count_error(f"failed to evaluate WHERE expression: {error}")
+                return
+        if self.truncate or self.round or self.grouping is not None:
+            point = point.copy()
+            if self.truncate:
+                point.time -= point.time % self.truncate
+            if self.round:
+                point.time = _round(point.time, self.round)
+            if self.grouping is not None:
+                point.group = self.grouping.group_id(point)
+        self.emit(point)
+
+
+def _round(time: int, step: int) -> int:
+    """Go's time.Round: halfway values round up (away from zero for positive times)."""
+    remainder = time % step
+    return time - remainder + step if remainder * 2 >= step else time - remainder

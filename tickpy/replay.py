@@ -1,0 +1,45 @@
+"""Drive recorded line protocol through tasks, on the data's own clock.
+
+Points are read one at a time (the file is streamed, never loaded), routed to the tasks whose
+dbrp matches (a task without dbrps takes every point), and before each point every node that
+cares about time is told how far the clock has moved. At the end every node finishes.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from tickpy.data.lineproto import PointReader, open_line_protocol
+from tickpy.pipeline.node import Node
+
+PROGRESS_EVERY = 100_000  # points between progress updates on a terminal
+
+
+def replay(path: str, tasks: list, services, precision: str = "ns", progress=None) -> None:
+    report = services.report
+    clocked = [[node for node in task.nodes if type(node).advance is not Node.advance] for task in tasks]
+    routes = [set(task.dbrps) for task in tasks]
+    with open_line_protocol(path) as lines:
+        reader = PointReader(lines, source_name=path, precision=precision,
+                             on_skip=lambda skipped: report.skip(skipped.format(path)))
+        now = None
+        for point in reader:
+            if point.time != now:
+                now = point.time
+                for nodes in clocked:
+                    for node in nodes:
+                        node.advance(now)
+            for task, dbrps in zip(tasks, routes):
+                if dbrps and (point.database, point.retention_policy) not in dbrps:
+                    continue
+                task.stream.point(point)
+            if progress is not None and reader.points_read % PROGRESS_EVERY == 0:
+                progress(reader.points_read)
+        report.points_read = reader.points_read
+    for task in tasks:
+        task.finish()
+
+
+def terminal_progress(points: int) -> None:
+    sys.stderr.write(f"\rreplayed {points:,} points")
+    sys.stderr.flush()
