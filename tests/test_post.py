@@ -189,3 +189,16 @@ def test_nan_cannot_be_sent_and_is_reported(fake, tmp_path):
     assert fake.requests == []
     [(handler, ok, detail)] = services.report.deliveries
     assert not ok and "json: unsupported value: NaN" in detail
+
+
+def test_inline_alert_template_has_the_json_function(fake, tmp_path):
+    # services/httppost/config.go GetTemplate: an inline alert-template gets json and jsonCompact
+    config = conf(tmp_path, f"""\
+[[httppost]]
+  endpoint = "tmpl"
+  url = "{fake.base_url}/tmpl"
+  alert-template = '{{{{ jsonCompact .ID }}}}'
+""")
+    services = services_for(config)
+    post(services, {"endpoint": "tmpl"})
+    assert fake.requests[0].body == b'"cpu:nil"'

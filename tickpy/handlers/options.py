@@ -53,11 +53,13 @@ def config_of(services) -> Config:
     return config if config is not None else load_config(None)
 
 
-def compile_text_template(text: str, name: str, data_type: str | None = None):
+def compile_text_template(text: str, name: str, data_type: str | None = None,
+                          json_functions: bool = False):
     """A Go text/template as a callable `render(data) -> str`, compiled once per handler.
 
     Text without `{{` is returned as is, without parsing. `name` is the template's name in Go's
-    error messages (`embedTitle`, `body`), `data_type` the Go type of the data it is given.
+    error messages (`embedTitle`, `body`), `data_type` the Go type of the data it is given;
+    `json_functions` adds `json` and `jsonCompact` (httppost's inline alert-template has them).
     A template that does not parse is a TickError carrying Go's message.
     """
     if "{{" not in text:
@@ -65,7 +67,7 @@ def compile_text_template(text: str, name: str, data_type: str | None = None):
     from tickpy.template.gotemplate import TemplateError, compile_template
 
     try:
-        template = compile_template(text, name=name, data_type=data_type)
+        template = compile_template(text, name=name, data_type=data_type, json_functions=json_functions)
     except TemplateError as error:
         raise TickError(error.message) from None
     return template.render

@@ -113,7 +113,7 @@ class PostHandler(Handler):
         if endpoint is None:
             return None
         if endpoint.alert_template:
-            return compile_text_template(endpoint.alert_template, "body", "alert.Data")
+            return compile_text_template(endpoint.alert_template, "body", "alert.Data", json_functions=True)
         if endpoint.alert_template_file:
             try:
                 text = Path(endpoint.alert_template_file).read_text(encoding="utf-8")
