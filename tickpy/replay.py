@@ -2,7 +2,8 @@
 
 Points are read one at a time (the file is streamed, never loaded), routed to the tasks whose
 dbrp matches (a task without dbrps takes every point), and before each point every node that
-cares about time is told how far the clock has moved. At the end every node finishes.
+cares about time (and the topics, for aggregate handlers) is told how far the clock has moved.
+At the end every node finishes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ PROGRESS_EVERY = 100_000  # points between progress updates on a terminal
 def replay(path: str, tasks: list, services, precision: str = "ns", progress=None) -> None:
     report = services.report
     clocked = [[node for node in task.nodes if type(node).advance is not Node.advance] for task in tasks]
+    if services.topics is not None:
+        clocked.append([services.topics])  # aggregate handlers run on the same clock
     routes = [set(task.dbrps) for task in tasks]
     with open_line_protocol(path) as lines:
         reader = PointReader(lines, source_name=path, precision=precision,
@@ -38,6 +41,8 @@ def replay(path: str, tasks: list, services, precision: str = "ns", progress=Non
         report.points_read = reader.points_read
     for task in tasks:
         task.finish()
+    if services.topics is not None:
+        services.topics.finish()
 
 
 def terminal_progress(points: int) -> None:

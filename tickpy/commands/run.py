@@ -54,8 +54,12 @@ def _run(args: argparse.Namespace) -> int:
     from tickpy.replay import replay, terminal_progress
     from tickpy.services import Services
 
+    from tickpy.alert.topics import TopicRegistry
+
     config = load_config(args.config)
     services = Services(config=config, dry_run=args.dry_run)
+    store = _store(args)
+    services.topics = TopicRegistry(services, store)
     if not args.dry_run:
         from tickpy.handlers.delivery import DeliveryQueue
 
@@ -67,9 +71,12 @@ def _run(args: argparse.Namespace) -> int:
 
         services.event_listeners.append(lambda event: events_out.write(encode(alert_data(event))))
 
-    sources = [_load_script(path) for path in args.scripts] if args.scripts else _stored_tasks(args)
-    tasks = [build_task(program, name, services, source_name, template_vars)
-             for name, program, source_name, template_vars in sources]
+    sources = [_load_script(path) for path in args.scripts] if args.scripts else _stored_tasks(store)
+    tasks = []
+    for name, program, source_name, template_vars, dbrps in sources:
+        task = build_task(program, name, services, source_name, template_vars)
+        task.dbrps += dbrps
+        tasks.append(task)
     progress = terminal_progress if sys.stderr.isatty() and _is_large(args.replay) else None
     try:
         replay(args.replay, tasks, services, args.precision, progress)
@@ -103,16 +110,30 @@ def _load_script(path: str):
     first_error = next((p for p in problems if p.severity == ERROR), None)
     if first_error is not None:
         raise TickError(f"{path} has errors; not running it", source_name=path)
-    return Path(path).stem, program, path, {}
+    return Path(path).stem, program, path, {}, []
 
 
-def _stored_tasks(args: argparse.Namespace):
-    try:
-        from tickpy.store import open_store
-    except ImportError:
-        raise TickError("no scripts given: name the TICKscripts to run") from None
-    store = open_store(args.home)
-    tasks = store.runnable_tasks()
+def _store(args: argparse.Namespace):
+    """The store of the home, when there is one (or when it is needed: no scripts given)."""
+    from tickpy.store import DB_NAME, home_directory, open_store
+
+    if args.scripts and not (home_directory(args.home) / DB_NAME).exists():
+        return None
+    return open_store(args.home)
+
+
+def _stored_tasks(store):
+    """The enabled tasks of the store, parsed, with their vars and dbrps."""
+    from tickpy.lang.parser import parse
+    from tickpy.taskvars import var_values
+
+    tasks = []
+    for task in store.tasks():
+        if task.status != "enabled":
+            continue
+        program = parse(task.script, f"task {task.id}")
+        dbrps = [tuple(dbrp.split(".", 1)) for dbrp in task.dbrps]
+        tasks.append((task.id, program, f"task {task.id}", var_values(task.vars), dbrps))
     if not tasks:
         raise TickError("no scripts given and no enabled tasks in the store "
                         "(tickpy define NAME -tick FILE; tickpy enable NAME)")

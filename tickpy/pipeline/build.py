@@ -59,12 +59,20 @@ def build_task(program: ast.Program, task_name: str, services, source_name: str 
     return _Builder(task_name, services, source_name, template_vars or {}).build(program)
 
 
+def task_dot(program: ast.Program, task_name: str, services, template_vars: dict | None = None) -> str:
+    """The DOT graph `tickpy show` prints, from the script alone (no points needed). Every node
+    Kapacitor knows is drawn, including those `tickpy run` cannot execute yet."""
+    return _Builder(task_name, services, "<script>", template_vars or {}, outline_only=True).dot(program)
+
+
 # ---------------------------------------------------------------------------------------------
 # Evaluating the script
 
 
 class _Builder:
-    def __init__(self, task_name: str, services, source_name: str, template_vars: dict):
+    def __init__(self, task_name: str, services, source_name: str, template_vars: dict,
+                 outline_only: bool = False):
+        self.outline_only = outline_only  # only the shape of the graph is wanted (DOT)
         self.task_name = task_name
         self.services = services
         self.source_name = source_name
@@ -89,6 +97,17 @@ class _Builder:
             raise TickError("the script has no stream: nothing would receive points", 1, 1, self.source_name)
         nodes = self.stream.instantiate(self)
         return Task(self.task_name, nodes[0], nodes, self.dbrps)
+
+    def dot(self, program: ast.Program) -> str:
+        """The task's pipeline as Kapacitor's DOT graph (pipeline.Dot): one edge per line."""
+        for statement in program.statements:
+            self.statement(statement)
+        lines = [f"digraph {self.task_name} {{"]
+        if self.stream is not None:
+            for parent in self.stream.walk():
+                lines += [f"{parent.node_id} -> {child.node_id};" for child in parent.children]
+        lines.append("}")
+        return "\n".join(lines)
 
     def statement(self, statement: ast.Node) -> None:
         if isinstance(statement, ast.Declaration):
@@ -131,6 +150,10 @@ class _Builder:
             if self.stream is None:
                 self.stream = StreamBuilder(self, node)
             return self.stream
+        if node.name == "batch" and self.outline_only:
+            if self.stream is None:
+                self.stream = OutlineBuilder(self, node, kind="batch")
+            return self.stream
         if node.name == "batch":
             raise self.error("batch tasks lint, but tickpy run cannot run them yet (batch queries "
                              "need an InfluxDB); use a stream task", node)
@@ -140,6 +163,8 @@ class _Builder:
 
     def chain(self, node: ast.Chain):
         receiver = self.evaluate(node.left)
+        if self.outline_only and node.operator == "@":
+            return receiver.chain_node(node.right.name, [], node.right)
         if not isinstance(receiver, (NodeBuilder, HandlerBuilder)):
             raise self.error(f'cannot use "{node.operator}" on a value that is not a node', node)
         right = node.right
@@ -194,18 +219,25 @@ class NodeBuilder:
         self.args = args or []
         self.children: list[NodeBuilder] = []
         self._node: Node | None = None
+        # Kapacitor numbers nodes in the order the script creates them: stream0, from1, alert2.
+        self.node_id = builder.next_id(self.kind.lower())
 
     # What a script can do with a node -------------------------------------------------------
 
     def chain_node(self, name: str, args: list, at: ast.Node) -> "NodeBuilder":
         child_class = CHAIN_BUILDERS.get(name)
-        if child_class is None:
+        if self.builder.outline_only:
+            child = OutlineBuilder(self.builder, at, kind=name)
+        elif child_class is None:
             raise self.builder.error(f"|{name}() is not supported by tickpy run yet", at)
-        child = child_class(self.builder, at, args)
+        else:
+            child = child_class(self.builder, at, args)
         self.children.append(child)
         return child
 
     def property(self, name: str, args: list, at: ast.Node):
+        if self.builder.outline_only:
+            return self
         setter = getattr(self, "set_" + name, None)
         if setter is None:
             raise self.builder.error(f".{name}() on |{self.kind}() is not supported by tickpy run yet", at)
@@ -220,6 +252,17 @@ class NodeBuilder:
     def create(self) -> Node:
         raise NotImplementedError
 
+    def walk(self):
+        """This builder and all below it, each once, parents first."""
+        seen: set[int] = set()
+        queue = [self]
+        while queue:
+            current = queue.pop(0)
+            if id(current) not in seen:
+                seen.add(id(current))
+                yield current
+                queue.extend(current.children)
+
     def instantiate(self, builder: _Builder) -> list[Node]:
         """Create this node and everything below it; returns them parents first."""
         if self._node is not None:
@@ -232,6 +275,14 @@ class NodeBuilder:
         return created
 
 
+class OutlineBuilder(NodeBuilder):
+    """Any node, when only the graph's shape is wanted: properties are not looked at."""
+
+    def __init__(self, builder, at, args=None, kind="node"):
+        self.kind = kind
+        super().__init__(builder, at, args)
+
+
 class StreamBuilder(NodeBuilder):
     kind = "stream"
 
@@ -241,7 +292,7 @@ class StreamBuilder(NodeBuilder):
         return super().chain_node(name, args, at)
 
     def create(self):
-        return StreamNode(self.builder.next_id("stream"))
+        return StreamNode(self.node_id)
 
 
 class FromBuilder(NodeBuilder):
@@ -280,7 +331,7 @@ class FromBuilder(NodeBuilder):
         by_measurement = getattr(self, "by_measurement", False)
         if dimensions is not None or by_measurement:
             self.node.grouping = grouping_from_dimensions(dimensions or [], by_measurement)
-        self.node.id = self.builder.next_id("from")
+        self.node.id = self.node_id
         return self.node
 
 
@@ -291,11 +342,11 @@ class WhereBuilder(NodeBuilder):
         from tickpy.pipeline.nodes.where import WhereNode
 
         predicate = self.builder.compile_lambda(self.args[0] if self.args else None, self.at)
-        return WhereNode(self.builder.next_id("where"), predicate)
+        return WhereNode(self.node_id, predicate)
 
 
 class GroupByBuilder(NodeBuilder):
-    kind = "groupBy"
+    kind = "groupby"
 
     def set_byMeasurement(self, args, at):
         self.by_measurement = True
@@ -306,7 +357,7 @@ class GroupByBuilder(NodeBuilder):
     def create(self):
         grouping = grouping_from_dimensions(_flatten(self.args), getattr(self, "by_measurement", False),
                                             getattr(self, "excluded", ()))
-        return GroupByNode(self.builder.next_id("groupby"), grouping)
+        return GroupByNode(self.node_id, grouping)
 
 
 class EvalBuilder(NodeBuilder):
@@ -333,7 +384,7 @@ class EvalBuilder(NodeBuilder):
             raise self.builder.error(f"eval has {len(self.args)} expressions but .as() names "
                                      f"{len(self.names)}", self.at)
         expressions = [self.builder.compile_lambda(arg, self.at) for arg in self.args]
-        return EvalNode(self.builder.next_id("eval"), expressions, self.names, self.keep, self.tags, self.quiet)
+        return EvalNode(self.node_id, expressions, self.names, self.keep, self.tags, self.quiet)
 
 
 class LogBuilder(NodeBuilder):
@@ -354,7 +405,7 @@ class LogBuilder(NodeBuilder):
         (self.prefix,) = _strings(self.builder, args, at)
 
     def create(self):
-        return LogNode(self.builder.next_id("log"), self.builder.services.out, self.level, self.prefix)
+        return LogNode(self.node_id, self.builder.services.out, self.level, self.prefix)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -442,7 +493,7 @@ class AlertBuilder(NodeBuilder):
             templates = AlertTemplates(self.texts["id"], self.texts["message"], self.texts["details"])
         except TemplateError as error:
             raise self.builder.error(f"alert template: {error}", self.at) from None
-        node = AlertNode(self.builder.next_id("alert"), self.builder.task_name, self.rules, templates,
+        node = AlertNode(self.node_id, self.builder.task_name, self.rules, templates,
                          self.builder.services)
         node.topic = self.topic
         node.augment_tags = self.augment_tags

@@ -1,0 +1,73 @@
+"""Template vars for `define -vars FILE`: Kapacitor's JSON (or YAML) `{"name": {"type": T, "value": V}}`
+turned into the values a script's `var name T` declarations take."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tickpy.data.values import Duration
+from tickpy.lang.errors import TickError
+
+_DURATION = re.compile(r"(\d+)(ns|us|u|µs|ms|s|m|h|d|w)")
+_UNIT_NS = {"ns": 1, "us": 1_000, "u": 1_000, "µs": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9,
+            "h": 3600 * 10**9, "d": 86400 * 10**9, "w": 7 * 86400 * 10**9}
+
+
+def read_vars_file(path: str) -> dict:
+    with open(path, encoding="utf-8") as source:
+        text = source.read()
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError:
+        import yaml
+
+        try:
+            document = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            raise TickError(f"{path}: not JSON or YAML: {error}") from None
+    if isinstance(document, dict) and isinstance(document.get("vars"), dict):
+        document = document["vars"]
+    if not isinstance(document, dict):
+        raise TickError(f'{path}: expected an object of vars, {{"name": {{"type": ..., "value": ...}}}}')
+    return document
+
+
+def var_values(raw: dict) -> dict:
+    """Python values for the engine and the checker, by each var's declared type."""
+    values = {}
+    for name, spec in raw.items():
+        if not isinstance(spec, dict) or "value" not in spec:
+            raise TickError(f'var "{name}": expected {{"type": ..., "value": ...}}')
+        values[name] = _value(name, spec.get("type", ""), spec["value"])
+    return values
+
+
+def _value(name: str, kind: str, value):
+    if kind == "duration":
+        if isinstance(value, int):
+            return Duration(value)
+        total, text = 0, str(value)
+        for amount, unit in _DURATION.findall(text):
+            total += int(amount) * _UNIT_NS[unit]
+        if not _DURATION.fullmatch(text) and "".join(a + u for a, u in _DURATION.findall(text)) != text:
+            raise TickError(f'var "{name}": invalid duration {value!r}')
+        return Duration(total)
+    if kind == "float":
+        return float(value)
+    if kind == "int":
+        return int(value)
+    if kind == "bool":
+        return bool(value)
+    if kind in ("lambda", "regex"):
+        from tickpy.lang.parser import parse
+
+        source = f"var {name} = lambda: {value}" if kind == "lambda" else f"var {name} = /{value}/"
+        return parse(source, f"var {name}").statements[0].value
+    if kind == "star":
+        return "*"
+    if kind in ("string", ""):
+        return value
+    if kind == "list":
+        return [item.get("value") if isinstance(item, dict) else item for item in value]
+    raise TickError(f'var "{name}": unknown type {kind!r}')
