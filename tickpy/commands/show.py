@@ -1,5 +1,5 @@
 """`tickpy show NAME`: a task's fields, script and pipeline graph, in Kapacitor's layout
-(cmd/kapacitor/main.go doShow). tickpy runs tasks only during `run`, so Executing is false."""
+(cmd/kapacitor/main.go doShow)."""
 
 from datetime import datetime
 
@@ -25,7 +25,7 @@ def run(args) -> int:
     print("Template:", "")
     print("Type:", task.type)
     print("Status:", task.status)
-    print("Executing:", "false")
+    print("Executing:", str(task.status == "enabled").lower())
     print("Created:", _rfc822(task.created))
     print("Modified:", _rfc822(task.modified))
     print("LastEnabled:", _rfc822(task.last_enabled))
