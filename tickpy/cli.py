@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from tickpy import __version__
@@ -34,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 EXIT_OK = 0
 EXIT_PROBLEM = 1  # the input has errors, or a check failed
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3  # a bug in tickpy, not in the input
 
 
 def build_parser(command: str | None) -> argparse.ArgumentParser:
@@ -71,3 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as error:  # the last guard: a user never gets a traceback
+        if os.environ.get("TICKPY_DEBUG"):
+            raise
+        print(f"tickpy {args.command}: internal error (a tickpy bug; TICKPY_DEBUG=1 shows the "
+              f"traceback): {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_INTERNAL

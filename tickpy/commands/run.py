@@ -89,6 +89,7 @@ def _run(args: argparse.Namespace) -> int:
             events_out.close()
         elif events_out is not None:
             events_out.flush()
+    sys.stdout.flush()  # notifications and events first, then the summary
     for line in services.report.skipped:
         print(line, file=sys.stderr)
     if not args.quiet:
