@@ -17,28 +17,34 @@ PROGRESS_EVERY = 100_000  # points between progress updates on a terminal
 
 
 def replay(path: str, tasks: list, services, precision: str = "ns", progress=None) -> None:
+    """Replay a line protocol file (or `-`, stdin)."""
+    with open_line_protocol(path) as lines:
+        replay_lines(lines, path, tasks, services, precision, progress)
+
+
+def replay_lines(lines, source_name: str, tasks: list, services, precision: str = "ns", progress=None) -> None:
+    """Replay line protocol lines from any iterable (a file, a list)."""
     report = services.report
     clocked = [[node for node in task.nodes if type(node).advance is not Node.advance] for task in tasks]
     if services.topics is not None:
         clocked.append([services.topics])  # aggregate handlers run on the same clock
     routes = [set(task.dbrps) for task in tasks]
-    with open_line_protocol(path) as lines:
-        reader = PointReader(lines, source_name=path, precision=precision,
-                             on_skip=lambda skipped: report.skip(skipped.format(path)))
-        now = None
-        for point in reader:
-            if point.time != now:
-                now = point.time
-                for nodes in clocked:
-                    for node in nodes:
-                        node.advance(now)
-            for task, dbrps in zip(tasks, routes):
-                if dbrps and (point.database, point.retention_policy) not in dbrps:
-                    continue
-                task.stream.point(point)
-            if progress is not None and reader.points_read % PROGRESS_EVERY == 0:
-                progress(reader.points_read)
-        report.points_read = reader.points_read
+    reader = PointReader(lines, source_name=source_name, precision=precision,
+                         on_skip=lambda skipped: report.skip(skipped.format(source_name)))
+    now = None
+    for point in reader:
+        if point.time != now:
+            now = point.time
+            for nodes in clocked:
+                for node in nodes:
+                    node.advance(now)
+        for task, dbrps in zip(tasks, routes):
+            if dbrps and (point.database, point.retention_policy) not in dbrps:
+                continue
+            task.stream.point(point)
+        if progress is not None and reader.points_read % PROGRESS_EVERY == 0:
+            progress(reader.points_read)
+    report.points_read = reader.points_read
     for task in tasks:
         task.finish()
     if services.topics is not None:

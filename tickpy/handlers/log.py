@@ -27,6 +27,9 @@ class LogHandler(Handler):
 
     def handle(self, event: AlertEvent) -> None:
         line = encode(alert_data(event))
+        if getattr(self.services, "dry_run", False):
+            self.services.out.write(f"log {self.path}: {line}")
+            return
         try:
             descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, self.mode)
             with os.fdopen(descriptor, "a", encoding="utf-8") as out:
