@@ -23,6 +23,10 @@ WEIGHT_DIFF = 1.5
 MIN_WEIGHT = MAX_WEIGHT / WEIGHT_DIFF
 
 
+# For each level, it and the levels below it down to INFO, most severe first.
+_LEVELS_DOWN = {level: [Level(l) for l in range(level, Level.OK, -1)] for level in Level}
+
+
 class AlertRules:
     """What the alert node was told: level and reset expressions and the emission options."""
 
@@ -54,15 +58,18 @@ class AlertRules:
 
     def _first_match(self, start: Level, stop: Level, point) -> Level | None:
         """The first level from `start` down to just above `stop` whose expression is true."""
-        for level in range(start, max(stop, Level.OK), -1):
-            expression = self.levels[level]
+        levels = self.levels
+        for level in _LEVELS_DOWN[start]:
+            if level <= stop:
+                break
+            expression = levels[level]
             if expression is None:
                 continue
             try:
                 if expression(point) is True:
-                    return Level(level)
+                    return level
             except Exception as error:
-                self._report(Level(level), error)
+                self._report(level, error)
         return None
 
     def _report(self, level: Level, error: Exception) -> None:

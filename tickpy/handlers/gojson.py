@@ -16,6 +16,7 @@ Go map keys themselves (Go writes map keys sorted).
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 
 _SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -105,8 +106,14 @@ def _go_float_name(number: float) -> str:
     return "+Inf" if number > 0 else "-Inf"
 
 
+# Text made only of these characters needs no escaping (the common case: ids, tags, times).
+_PLAIN = re.compile(r'[^"\\\x00-\x1f<>&\u2028\u2029\ud800-\udfff]*\Z')
+
+
 def quote(text: str) -> str:
     """A Go JSON string literal (HTML-safe escaping, as the Encoder does by default)."""
+    if _PLAIN.match(text):
+        return '"' + text + '"'
     out = ['"']
     for char in text:
         if char in _SHORT_ESCAPES:

@@ -19,6 +19,9 @@ class Grouping:
         self.by_measurement = by_measurement
 
     def group_id(self, point: Point) -> str:
+        if len(self.tag_names) == 1 and not self.all_tags and not self.by_measurement:
+            name = self.tag_names[0]  # the common groupBy('host'), without the general path
+            return name + "=" + point.tags.get(name, "")
         names = self.tag_names
         if self.all_tags:
             names = sorted(name for name in point.tags if name not in self.excluded)

@@ -41,13 +41,12 @@ class FromNode(Node):
                 self.count_error(f"failed to evaluate WHERE expression: {error}")
                 return
         if self.truncate or self.round or self.grouping is not None:
-            point = point.copy()
+            group = self.grouping.group_id(point) if self.grouping is not None else point.group
+            point = point.regrouped(group)
             if self.truncate:
                 point.time -= point.time % self.truncate
             if self.round:
                 point.time = _round(point.time, self.round)
-            if self.grouping is not None:
-                point.group = self.grouping.group_id(point)
         self.emit(point)
 
 

@@ -14,6 +14,4 @@ class GroupByNode(Node):
 
     def point(self, point) -> None:
         self.points_in += 1
-        point = point.copy()
-        point.group = self.grouping.group_id(point)
-        self.emit(point)
+        self.emit(point.regrouped(self.grouping.group_id(point)))
