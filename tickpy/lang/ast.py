@@ -8,7 +8,8 @@ Every node carries the 1-based `line` and `column` (counted in characters) where
 an optional `comment`: the comment lines that stood before the token the node was built from
 (Kapacitor attaches comments the same way, and `tickfmt` prints them from there).
 
-`equal()` compares nodes the way Kapacitor's `Equal` does: ignoring positions and comments. The
+`equal()` compares nodes the way Kapacitor's `Equal` does: ignoring positions, comments and how
+a value was spelled (line breaks, parentheses, octal, triple quotes, the duration's literal). The
 formatter round-trip test relies on it.
 """
 
@@ -28,11 +29,15 @@ class Node:
         if type(self) is not type(other):
             return False
         for f in fields(self):
-            if f.name in ("line", "column", "comment"):
+            if f.name in _PRESENTATION:
                 continue
             if not _equal_values(getattr(self, f.name), getattr(other, f.name)):
                 return False
         return True
+
+
+# Fields that record how something was written, not what it means.
+_PRESENTATION = {"line", "column", "comment", "multiline", "parens", "octal", "literal", "triple_quoted"}
 
 
 def _equal_values(a: object, b: object) -> bool:
