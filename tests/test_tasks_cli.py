@@ -1,20 +1,35 @@
-"""The Kapacitor workflow commands as a user runs them (subprocess, a fresh TICKPY_HOME each)."""
+"""The Kapacitor workflow commands as a user runs them (subprocess, a fresh TICKPY_HOME each).
+
+Expected layouts come from cmd/kapacitor/main.go (doList, doShow, doShowTopic,
+doShowTopicHandler) and the rules from services/task_store/service.go.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
-from conftest import ROOT, run_tickpy
+from conftest import run_tickpy
 
-SCRIPT = """stream
+# The seed page's script (Pushover page), with the dbrp line Kapacitor needs.
+SCRIPT = """dbrp "telegraf"."autogen"
+
+stream
     |from()
         .measurement('cpu')
     |alert()
         .crit(lambda: "usage_idle" < 10)
         .message('Hey, check your CPU')
         .topic('cpu')
+"""
+
+NO_DBRP_SCRIPT = """stream
+    |from()
+        .measurement('cpu')
+    |alert()
+        .crit(lambda: "usage_idle" < 10)
 """
 
 # The seed page's handler file as the page renders it (options: line lost).
@@ -29,6 +44,7 @@ kind: pushover
 @pytest.fixture
 def home(tmp_path):
     (tmp_path / "cpu_alert.tick").write_text(SCRIPT)
+    (tmp_path / "plain.tick").write_text(NO_DBRP_SCRIPT)
     return tmp_path
 
 
@@ -37,20 +53,64 @@ def tickpy(home, *args, **kwargs):
 
 
 def test_define_enable_list_show(home):
-    assert tickpy(home, "define", "cpu_alert", "-tick", "cpu_alert.tick", "-dbrp", "telegraf.autogen").returncode == 0
+    assert tickpy(home, "define", "cpu_alert", "-tick", "cpu_alert.tick").returncode == 0
     assert tickpy(home, "enable", "cpu_alert").returncode == 0
-    listing = tickpy(home, "list", "tasks").stdout.splitlines()
-    assert listing[0].split() == ["ID", "Type", "Status", "Executing", "Databases", "and", "Retention", "Policies"]
-    assert listing[1].split() == ["cpu_alert", "stream", "enabled", "true", '["telegraf"."autogen"]']
+    # doList: "%-{maxID+1}s%-10v%-10v%-10v%s"
+    assert tickpy(home, "list", "tasks").stdout == (
+        "ID        Type      Status    Executing Databases and Retention Policies\n"
+        'cpu_alert stream    enabled   true      ["telegraf"."autogen"]\n')
     shown = tickpy(home, "show", "cpu_alert").stdout
-    assert "ID: cpu_alert\n" in shown and "Status: enabled\n" in shown
-    assert 'Databases Retention Policies: ["telegraf"."autogen"]\n' in shown
-    assert shown.endswith("DOT:\ndigraph cpu_alert {\nstream0 -> from1;\nfrom1 -> alert2;\n}\n")
+    head, script_and_dot = shown.split("TICKscript:\n")
+    assert re.fullmatch(
+        r"ID: cpu_alert\nError: \nTemplate: \nType: stream\nStatus: enabled\nExecuting: true\n"
+        r"Created: \d\d \w{3} \d\d \d\d:\d\d UTC\nModified: .+\nLastEnabled: \d\d \w{3} \d\d \d\d:\d\d UTC\n"
+        r'Databases Retention Policies: \["telegraf"\."autogen"\]\n', head)
+    # the script as tickfmt formats it, then the pipeline (server_test.go: "stream0 -> from1;")
+    assert script_and_dot == SCRIPT + "\nDOT:\ndigraph cpu_alert {\nstream0 -> from1;\nfrom1 -> alert2;\n}\n"
+
+
+def test_a_task_never_enabled_shows_go_zero_time(home):
+    tickpy(home, "define", "cpu_alert", "-tick", "cpu_alert.tick")
+    shown = tickpy(home, "show", "cpu_alert").stdout
+    assert "Status: disabled\nExecuting: false\n" in shown
+    assert "LastEnabled: 01 Jan 01 00:00 UTC\n" in shown
+
+
+def test_dbrp_comes_from_the_script_or_the_flags_never_both_and_is_required(home):
+    result = tickpy(home, "define", "plain", "-tick", "plain.tick")
+    assert result.returncode == 1 and "must specify dbrp" in result.stderr
+    result = tickpy(home, "define", "cpu_alert", "-tick", "cpu_alert.tick", "-dbrp", "db.rp")
+    assert result.returncode == 1 and "cannot specify dbrp in both implicitly and explicitly" in result.stderr
+    assert tickpy(home, "define", "plain", "-tick", "plain.tick", "-dbrp", '"my.db"."rp"',
+                  "--dbrp", "other.autogen").returncode == 0
+    assert 'plain stream    disabled  false     ["my.db"."rp" "other"."autogen"]' in tickpy(home, "list", "tasks").stdout
+
+
+def test_redefining_without_tick_keeps_the_script_and_changes_the_dbrps(home):
+    tickpy(home, "define", "plain", "-tick", "plain.tick", "-dbrp", "a.b")
+    assert tickpy(home, "define", "plain", "-dbrp", "c.d").returncode == 0
+    shown = tickpy(home, "show", "plain").stdout
+    assert 'Databases Retention Policies: ["c"."d"]' in shown and ".crit(lambda" in shown
+    result = tickpy(home, "define", "nothing")
+    assert result.returncode == 1 and "must provide TICKscript" in result.stderr
+
+
+def test_the_type_comes_from_the_script(home):
+    result = tickpy(home, "define", "cpu_alert", "-tick", "cpu_alert.tick", "-type", "batch")
+    assert result.returncode == 0 and "-type batch ignored" in result.stderr
+    assert "Type: stream" in tickpy(home, "show", "cpu_alert").stdout
+
+
+def test_bad_task_ids_and_dbrps_are_refused(home):
+    result = tickpy(home, "define", "cpu alert", "-tick", "cpu_alert.tick")
+    assert result.returncode == 1 and "task ID must contain only letters" in result.stderr
+    result = tickpy(home, "define", "plain", "-tick", "plain.tick", "-dbrp", "nodot")
+    assert result.returncode == 1 and "does not contain a '.'" in result.stderr
 
 
 def test_a_broken_script_is_not_defined(home):
     (home / "bad.tick").write_text("stream\n    |from(\n")
-    result = tickpy(home, "define", "bad", "-tick", "bad.tick")
+    result = tickpy(home, "define", "bad", "-tick", "bad.tick", "-dbrp", "a.b")
     assert result.returncode == 1
     assert "bad.tick:3:1: error:" in result.stderr and "Traceback" not in result.stderr
     assert "bad" not in tickpy(home, "list", "tasks").stdout
@@ -58,17 +118,37 @@ def test_a_broken_script_is_not_defined(home):
 
 def test_redefining_with_a_broken_script_keeps_the_old_task(home):
     tickpy(home, "define", "cpu_alert", "-tick", "cpu_alert.tick")
-    (home / "cpu_alert.tick").write_text("stream|from().measurment('cpu')\n")
-    assert tickpy(home, "define", "cpu_alert", "-tick", "cpu_alert.tick").returncode == 1
+    (home / "cpu_alert.tick").write_text('dbrp "telegraf"."autogen"\nstream|from().measurment(\'cpu\')\n')
+    result = tickpy(home, "define", "cpu_alert", "-tick", "cpu_alert.tick")
+    assert result.returncode == 1 and "cpu_alert.tick:2:" in result.stderr
     assert ".measurement('cpu')" in tickpy(home, "show", "cpu_alert").stdout
 
 
+def test_enable_disable_and_delete_take_globs(home):
+    for name in ("cpu_alert", "mem_alert", "disk"):
+        tickpy(home, "define", name, "-tick", "cpu_alert.tick")
+    assert tickpy(home, "enable", "*_alert").returncode == 0
+    statuses = {line.split()[0]: line.split()[2] for line in tickpy(home, "list", "tasks").stdout.splitlines()[1:]}
+    assert statuses == {"cpu_alert": "enabled", "disk": "disabled", "mem_alert": "enabled"}
+    assert tickpy(home, "disable", "cpu_*").returncode == 0
+    assert tickpy(home, "delete", "tasks", "m*").returncode == 0
+    assert [line.split()[:3] for line in tickpy(home, "list", "tasks", "*a*", "d*").stdout.splitlines()[1:]] == [
+        ["cpu_alert", "stream", "disabled"], ["disk", "stream", "disabled"]]
+    assert tickpy(home, "enable", "nomatch*").returncode == 0  # a glob may match nothing
+
+
 def test_unknown_names_give_one_line_and_exit_1(home):
-    for args in (("show", "nope"), ("enable", "nope"), ("delete", "tasks", "nope"),
+    for args in (("show", "nope"), ("enable", "nope"), ("disable", "nope"), ("delete", "tasks", "nope"),
+                 ("delete", "topics", "nope"), ("delete", "topic-handlers", "cpu", "nope"),
                  ("show-topic-handler", "cpu", "nope"), ("show-topic", "nope")):
         result = tickpy(home, *args)
         assert result.returncode == 1, args
-        assert len(result.stderr.strip().splitlines()) == 1 and "nope" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "nope" in result.stderr, args
+
+
+def test_a_missing_handler_file_is_one_line(home):
+    result = tickpy(home, "define-topic-handler", "missing.yaml")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "missing.yaml" in result.stderr
 
 
 def test_pasted_handler_file_is_accepted_with_a_warning_and_shown(home):
@@ -76,27 +156,56 @@ def test_pasted_handler_file_is_accepted_with_a_warning_and_shown(home):
     result = tickpy(home, "define-topic-handler", "pushover_cpu_handler.yaml")
     assert result.returncode == 0
     assert "warning:" in result.stderr and "options:\n  title: Alert from Kapacitor" in result.stderr
-    shown = tickpy(home, "show-topic-handler", "cpu", "pushover-cpu-alert").stdout.splitlines()
-    assert shown[:4] == ["ID: pushover-cpu-alert", "Topic: cpu", "Kind: pushover", "Match: "]
-    assert json.loads(shown[4].removeprefix("Options: ")) == {"title": "Alert from Kapacitor", "sound": "siren"}
-    listing = tickpy(home, "list", "topic-handlers").stdout.splitlines()
-    assert listing[1].split() == ["cpu", "pushover-cpu-alert", "pushover"]
+    shown = tickpy(home, "show-topic-handler", "cpu", "pushover-cpu-alert").stdout
+    # doShowTopicHandler prints json.Marshal(options): keys sorted, no spaces
+    assert shown == ("ID: pushover-cpu-alert\nTopic: cpu\nKind: pushover\nMatch: \n"
+                     'Options: {"sound":"siren","title":"Alert from Kapacitor"}\n')
+
+
+def test_list_topics_and_topic_handlers_layout(home):
+    (home / "pushover_cpu_handler.yaml").write_text(PASTED_HANDLER)
+    tickpy(home, "define-topic-handler", "pushover_cpu_handler.yaml")
+    (home / "agg.yaml").write_text("id: 500-errors-24h\ntopic: 500-errors\nkind: aggregate\noptions:\n"
+                                   "  interval: 24h\n  topic: 500-errors-24h\n")
+    tickpy(home, "define-topic-handler", "agg.yaml")
+    # doList topic-handlers: "%-{maxTopic+1}v%-{maxID+1}v%-{maxKind+1}v", each at least 10 wide
+    assert tickpy(home, "list", "topic-handlers").stdout == (
+        "Topic      ID                 Kind       \n"
+        "500-errors 500-errors-24h     aggregate  \n"
+        "cpu        pushover-cpu-alert pushover   \n")
+    assert tickpy(home, "list", "topic-handlers", "c*").stdout.splitlines()[1:] == [
+        "cpu        pushover-cpu-alert pushover   "]
+    # doList topics: "%-{maxID+1}v%-{maxLevel+1}v%10v", level at least 8 wide
+    assert tickpy(home, "list", "topics").stdout == (
+        "ID         Level     Collected\n"
+        "500-errors OK                0\n"
+        "cpu        OK                0\n")
+    assert tickpy(home, "show-topic", "cpu").stdout == (
+        "ID: cpu\nLevel: OK\nCollected: 0\nHandlers: [pushover-cpu-alert]\nEvents:\n"
+        "Event Level    Message Date                   \n")
 
 
 def test_handler_file_mistakes_are_reported_with_their_line(home):
-    (home / "h.yaml").write_text("id: x\ntopic: cpu\nkind: pushover\noptions:\n  titel: oops\n")
+    (home / "h.yaml").write_text("id: x\ntopic: cpu\nkind: pushover\noptions:\n  title: t\n  titel: oops\n")
     result = tickpy(home, "define-topic-handler", "h.yaml")
-    assert result.returncode == 1 and 'unknown option "titel"' in result.stderr
+    assert result.returncode == 1 and 'h.yaml:6:1: error: pushover handler: unknown option "titel"' in result.stderr
     (home / "h.yaml").write_text("id: x\ntopic: cpu\nkind: carrier-pigeon\n")
     result = tickpy(home, "define-topic-handler", "h.yaml")
     assert result.returncode == 1 and "h.yaml:3:1:" in result.stderr
 
 
 def test_secret_options_are_masked_in_show_topic_handler(home):
-    (home / "h.yaml").write_text("id: x\ntopic: cpu\nkind: post\noptions:\n  url: https://hooks.example.com/secret-token\n")
+    (home / "h.yaml").write_text("id: x\ntopic: cpu\nkind: post\noptions:\n"
+                                 "  url: https://hooks.example.com/secret-token\n"
+                                 "  headers:\n    Authorization: Bearer s3cr3t\n    X-Team: ops\n")
     assert tickpy(home, "define-topic-handler", "h.yaml").returncode == 0
     shown = tickpy(home, "show-topic-handler", "cpu", "x").stdout
-    assert "secret-token" not in shown and "<redacted>" in shown
+    assert "secret-token" not in shown and "s3cr3t" not in shown
+    options = json.loads(shown.splitlines()[4].removeprefix("Options: "))
+    assert options == {"headers": {"Authorization": "***", "X-Team": "ops"}, "url": "https://hooks.example.com/***"}
+    (home / "p.yaml").write_text("id: p\ntopic: cpu\nkind: pushover\noptions:\n  user-key: my-user-key\n")
+    assert tickpy(home, "define-topic-handler", "p.yaml").returncode == 0
+    assert "my-user-key" not in tickpy(home, "show-topic-handler", "cpu", "p").stdout
 
 
 def test_delete_removes_tasks_and_handlers(home):
@@ -107,3 +216,10 @@ def test_delete_removes_tasks_and_handlers(home):
     assert tickpy(home, "delete", "topic-handlers", "cpu", "x").returncode == 0
     assert tickpy(home, "list", "tasks").stdout.splitlines()[1:] == []
     assert tickpy(home, "list", "topic-handlers").stdout.splitlines()[1:] == []
+
+
+def test_home_flag_overrides_the_environment(home):
+    other = home / "elsewhere"
+    assert tickpy(home, "define", "cpu_alert", "-tick", "cpu_alert.tick", "--home", str(other)).returncode == 0
+    assert "cpu_alert" in tickpy(home, "list", "tasks", "-home", str(other)).stdout
+    assert "cpu_alert" not in tickpy(home, "list", "tasks").stdout

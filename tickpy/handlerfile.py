@@ -26,9 +26,9 @@ from tickpy.store import StoredHandler
 KINDS = ("pushover", "discord", "log", "post", "tcp", "exec", "publish", "aggregate")
 KEYS = ("id", "topic", "kind", "match", "options")
 
-# Options of the kinds whose handlers are not checked by their own factory.
-_ROUTING_OPTIONS = {"publish": ("topics",), "aggregate": ("interval", "topic", "message")}
-_REQUIRED = {"publish": ("topics",), "aggregate": ("interval", "topic")}
+# services/alert/dao.go: what a handler id and a topic name may contain.
+_VALID_ID = re.compile(r"^[-._\w]+$")
+_VALID_TOPIC = re.compile(r"^[-:._\w]+$")
 
 
 def read_handler_file(path: str) -> tuple[StoredHandler, list[TickError]]:
@@ -38,6 +38,7 @@ def read_handler_file(path: str) -> tuple[StoredHandler, list[TickError]]:
 
 
 def parse_handler_text(text: str, path: str = "<handler>") -> tuple[StoredHandler, list[TickError]]:
+    """The handler a file describes, and warnings; TickError (with the line) when it is wrong."""
     warnings: list[TickError] = []
     document = _load(text, path)
     if document is None:
@@ -48,7 +49,7 @@ def parse_handler_text(text: str, path: str = "<handler>") -> tuple[StoredHandle
                 warnings.append(TickError(
                     "the options are indented under kind: without an options: line (as the "
                     "documentation pages show them); read them as options. The standard layout "
-                    "is:\n" + repaired.rstrip(), 1, 1, path, WARNING))
+                    "is:\n" + repaired.rstrip(), _line_of(text, "kind"), 1, path, WARNING))
     if document is None:
         _raise_parse_error(text, path)
     if not isinstance(document, dict):
@@ -59,52 +60,104 @@ def parse_handler_text(text: str, path: str = "<handler>") -> tuple[StoredHandle
     for key in ("id", "topic", "kind"):
         if not isinstance(document.get(key), str) or not document[key]:
             raise TickError(f"{key} is required and must be a string", _line_of(text, key), 1, path)
+    if not _VALID_TOPIC.match(document["topic"]):
+        raise TickError(f"handler topic must contain only letters, numbers, '-', ':', '.' and '_'. "
+                        f"{document['topic']!r}", _line_of(text, "topic"), 1, path)
+    if not _VALID_ID.match(document["id"]):
+        raise TickError(f"handler ID must contain only letters, numbers, '-', '.' and '_'. "
+                        f"{document['id']!r}", _line_of(text, "id"), 1, path)
     kind = document["kind"]
     if kind not in KINDS:
-        raise TickError(f'unknown kind "{kind}" (tickpy handles: {", ".join(KINDS)})', _line_of(text, "kind"), 1, path)
-    options = document.get("options") or {}
+        raise TickError(f'unsupported handler kind "{kind}" (tickpy handles: {", ".join(KINDS)})',
+                        _line_of(text, "kind"), 1, path)
+    options = document.get("options")
+    if options is None:
+        options = {}
     if not isinstance(options, dict):
-        raise TickError("options must be a mapping", _line_of(text, "options"), 1, path)
-    match = document.get("match") or ""
-    handler = StoredHandler(document["topic"], document["id"], kind, str(match), options)
+        raise TickError("options must be a mapping of option names to values", _line_of(text, "options"), 1, path)
+    match = document.get("match")
+    if match is None:
+        match = ""
+    if not isinstance(match, str):
+        raise TickError("match must be a string holding an expression such as: level() >= WARNING",
+                        _line_of(text, "match"), 1, path)
+    handler = StoredHandler(document["topic"], document["id"], kind, match, options)
     validate_handler(handler, path, text)
     return handler, warnings
 
 
 def validate_handler(handler: StoredHandler, path: str = "<handler>", text: str = "") -> None:
-    """Build the handler once (no network) so a bad option or match is reported at define time."""
+    """Check the match expression and the options the way the handler's kind reads them, so a
+    mistake is reported when the handler is defined, not when the first alert comes.
+
+    Whether the service is enabled in kapacitor.conf is left to the run that uses it (the
+    configuration may differ between the two)."""
     from tickpy.alert.match import Match
 
-    Match(handler.match)
-    if handler.kind in _ROUTING_OPTIONS:
-        known = _ROUTING_OPTIONS[handler.kind]
-        for name in handler.options:
-            if name not in known:
-                raise TickError(f'{handler.kind} handler: unknown option "{name}" (known: {", ".join(known)})',
-                                _line_of(text, name), 1, path)
-        for name in _REQUIRED[handler.kind]:
-            if not handler.options.get(name):
-                raise TickError(f"{handler.kind} handler: option {name} is required", 1, 1, path)
-        if handler.kind == "aggregate":
-            from tickpy.alert.topics import parse_interval
-
-            try:
-                parse_interval(handler.options["interval"])
-            except ValueError as error:
-                raise TickError(str(error), _line_of(text, "interval"), 1, path) from None
-        return
-    from tickpy.config import ConfigError
-    from tickpy.handlers.base import make_handler
-    from tickpy.services import Services
-
     try:
-        make_handler(handler.kind, dict(handler.options), Services(dry_run=True))
-    except ConfigError:
-        pass  # whether the service is enabled in kapacitor.conf is checked when a run uses it
+        Match(handler.match)
     except TickError as error:
-        raise TickError(error.message, error.line or 1, error.column or 1, path) from None
-    except ValueError as error:
-        raise TickError(str(error), 1, 1, path) from None
+        raise TickError(error.message, _line_of(text, "match"), 1, path) from None
+    try:
+        _check_options(handler.kind, dict(handler.options))
+    except TickError as error:
+        line = _line_of_option(text, error.message)
+        raise TickError(error.message, line, 1, path) from None
+
+
+def _check_options(kind: str, options: dict) -> None:
+    from tickpy.handlers import options as common
+
+    if kind == "aggregate":
+        from tickpy.handlers.aggregate import check_aggregate_options
+
+        check_aggregate_options(options)
+    elif kind == "publish":
+        from tickpy.handlers.topic import check_publish_options
+
+        check_publish_options(options)
+    elif kind == "tcp":
+        from tickpy.handlers.tcp import check_tcp_options
+
+        check_tcp_options(options)
+    elif kind == "exec":
+        from tickpy.handlers.exec import check_exec_options
+
+        check_exec_options(options)
+    elif kind == "log":
+        from tickpy.handlers.log import make_log_handler
+
+        make_log_handler(options, None)
+    elif kind == "pushover":
+        from tickpy.handlers.pushover import OPTIONS
+
+        checked = common.check_options(kind, options, OPTIONS)
+        common.string_options(kind, checked, OPTIONS)
+    elif kind == "discord":
+        from tickpy.handlers.discord import OPTIONS, STRING_OPTIONS
+
+        checked = common.check_options(kind, options, OPTIONS)
+        common.string_options(kind, checked, STRING_OPTIONS)
+        common.bool_option(kind, checked, "timestamp")
+    elif kind == "post":
+        from tickpy.config import ConfigError
+        from tickpy.handlers.base import make_handler
+        from tickpy.services import Services
+
+        try:
+            make_handler(kind, options, Services(dry_run=True))
+        except ConfigError:
+            pass  # an endpoint named in the options is looked up in the run's kapacitor.conf
+
+
+def _line_of_option(text: str, message: str) -> int:
+    """The line of the option a message names (`unknown option "titel"`, `option "title" ...`)."""
+    named = re.search(r'option "?([\w-]+)"?', message)
+    if named:
+        line = _line_of(text, named.group(1), indented=True)
+        if line:
+            return line
+    return _line_of(text, "options") or 1
 
 
 def _load(text: str, path: str):
@@ -139,8 +192,15 @@ def _raise_parse_error(text: str, path: str):
     raise TickError("not valid YAML or JSON", 1, 1, path)
 
 
-def _line_of(text: str, key: str) -> int:
+def _line_of(text: str, key: str, indented: bool = False) -> int:
+    """The line where `key:` is written (top-level keys first), 1 when not found (0 for options)."""
+    pattern = rf'^\s+"?{re.escape(key)}"?\s*:' if indented else rf'^"?{re.escape(key)}"?\s*:'
     for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(rf'^\s*"?{re.escape(key)}"?\s*:', line):
+        if re.match(pattern, line.lstrip("{, ") if not indented else line):
             return number
-    return 1
+    if not indented:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if re.match(rf'^\s*"?{re.escape(key)}"?\s*:', line):
+                return number
+        return 1
+    return 0

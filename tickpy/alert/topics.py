@@ -1,148 +1,156 @@
 """Topics: named streams of alert events that handlers subscribe to (Kapacitor's alert service).
 
-`.topic('cpu')` in a script publishes its events to topic `cpu`. Each topic remembers the latest
-event per alert id (kept in the store, so `tickpy show-topic` sees it after the run) and passes
-events to the handlers defined on it with `tickpy define-topic-handler`, those whose `match`
-accepts the event. Two kinds route events instead of sending them: `publish` copies them to
-other topics, `aggregate` gathers them over an interval of the replay clock and publishes one
-summary event (services/alert/handlers.go).
+`.topic('cpu')` in a script publishes its events to topic `cpu` (`publish(topic, event)`). As in
+Kapacitor (alert/topics.go, services/alert/service.go), each topic:
+- keeps the latest state of every alert id in it, and gives each event it collects the level of
+  the previous one for the same id (`previousLevel`, and what `changed()` compares);
+- counts the events it collected;
+- hands each event to the handlers defined on it (`tickpy define-topic-handler`) whose `match`
+  accepts it. A match that fails to evaluate (a missing tag) skips that handler and is reported.
+
+The state starts from the store (as Kapacitor restores it when it starts) and is written back in
+batches and at the end of the run; an OK state removes the alert from the store. A registry
+given a store that only lists handlers (`tickpy test`) keeps its state in memory.
+
+Handlers are built when the registry is made, so a handler that cannot be built (its service is
+not enabled in kapacitor.conf, say) is reported once, before any point is replayed, and skipped.
+`publish` and `aggregate` handlers route events back here through `services.topics`; a circle of
+topics publishing to each other is cut and reported rather than followed forever.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import sys
+from collections import Counter
 
 from tickpy.alert.event import AlertEvent, Level
-from tickpy.alert.match import Match
-from tickpy.data.values import Duration
+from tickpy.alert.match import Match, MatchError
 from tickpy.handlers.base import Handler, make_handler
+from tickpy.lang.errors import TickError
+
+SAVE_EVERY = 1000  # collected events between two writes of the topic state to the store
+
+
+@dataclasses.dataclass
+class Subscriber:
+    topic: str
+    id: str
+    match: Match
+    handler: Handler
+
+    @property
+    def name(self) -> str:
+        return f"{self.topic}/{self.id}"
 
 
 class TopicRegistry:
-    def __init__(self, services, store=None):
+    def __init__(self, services, store=None, warnings=None):
         self.services = services
         self.store = store
-        self.collected: dict[str, int] = {}
-        self._subscribers: dict[str, list[tuple[Match, Handler]]] | None = None
-        self._aggregates: list[AggregateHandler] = []
+        self._warnings = warnings if warnings is not None else sys.stderr
+        self._persist = store is not None and hasattr(store, "save_topic_state")
+        self._levels: dict[str, dict[str, Level]] = self._restored_levels()
+        self.collected: Counter = Counter()
+        self._unsaved_counts: Counter = Counter()
+        self._unsaved_states: dict[tuple[str, str], object] = {}
+        self._publishing: list[str] = []
+        self._subscribers: dict[str, list[Subscriber]] = {}
+        self._clocked: list[Handler] = []
+        self._load_handlers()
+
+    # Collecting ------------------------------------------------------------------------------
 
     def publish(self, topic: str, event: AlertEvent) -> None:
-        event = dataclasses.replace(event, topic=topic)
-        self.collected[topic] = self.collected.get(topic, 0) + 1
-        if self.store is not None:
-            from tickpy.store import TopicEvent
+        """Collect `event` in `topic` and pass it to the topic's handlers."""
+        if topic in self._publishing:
+            chain = " -> ".join(self._publishing + [topic])
+            self._report(f"topic {topic}", f"not publishing event {event.id!r} in a circle: {chain}")
+            return
+        levels = self._levels.setdefault(topic, {})
+        event = dataclasses.replace(event, topic=topic, previous_level=levels.get(event.id, Level.OK))
+        levels[event.id] = event.level
+        self.collected[topic] += 1
+        self._remember(topic, event)
+        self._publishing.append(topic)
+        try:
+            for subscriber in self._subscribers.get(topic, ()):
+                try:
+                    wanted = subscriber.match(event)
+                except MatchError as error:
+                    self._report(f"handler {subscriber.name}", f"failed to evaluate match expression: {error}")
+                    continue
+                if wanted:
+                    subscriber.handler.handle(event)
+        finally:
+            self._publishing.pop()
 
-            self.store.save_event(topic, TopicEvent(event.id, event.level.name, event.message,
-                                                    event.details, event.time, event.duration))
-        for match, handler in self._handlers_of(topic):
-            try:
-                wanted = match(event)
-            except Exception as error:
-                self.services.report.delivery(f"{topic} match", False, f"failed to evaluate match: {error}")
-                continue
-            if wanted:
-                handler.handle(event)
+    def level(self, topic: str, alert_id: str) -> Level:
+        """The level of the latest event of `alert_id` in `topic` (OK when there is none)."""
+        return self._levels.get(topic, {}).get(alert_id, Level.OK)
 
     def advance(self, now: int) -> None:
-        for aggregate in self._aggregates:
-            aggregate.advance(now)
+        """The replay clock reached `now` (aggregate handlers tick on it)."""
+        for handler in self._clocked:
+            handler.advance(now)
 
     def finish(self) -> None:
-        for handlers in (self._subscribers or {}).values():
-            for _, handler in handlers:
-                handler.close()
+        """The run is over: close the handlers and save the topics' state."""
+        for subscribers in self._subscribers.values():
+            for subscriber in subscribers:
+                pending = getattr(subscriber.handler, "pending", None)
+                if pending is not None and pending():
+                    self._note(f"topic handler {subscriber.name}: {pending()} event(s) still gathering "
+                               "when the data ended were dropped, as Kapacitor drops them on close")
+                subscriber.handler.close()
+        self.save()
 
-    def _handlers_of(self, topic: str) -> list[tuple[Match, Handler]]:
-        if self._subscribers is None:
-            self._subscribers = {}
-            for stored in (self.store.handlers() if self.store is not None else []):
-                handler = self.make(stored.kind, stored.id, stored.options)
-                self._subscribers.setdefault(stored.topic, []).append((Match(stored.match), handler))
-        return self._subscribers.get(topic, [])
-
-    def make(self, kind: str, handler_id: str, options: dict) -> Handler:
-        if kind == "publish":
-            return PublishHandler(self, options.get("topics") or [])
-        if kind == "aggregate":
-            aggregate = AggregateHandler(self, handler_id, options)
-            self._aggregates.append(aggregate)
-            return aggregate
-        return make_handler(kind, options, self.services)
-
-
-class PublishHandler(Handler):
-    kind = "publish"
-
-    def __init__(self, registry: TopicRegistry, topics: list[str]):
-        self.registry = registry
-        self.topics = list(topics)
-
-    def handle(self, event: AlertEvent) -> None:
-        for topic in self.topics:
-            self.registry.publish(topic, event)
-
-
-class AggregateHandler(Handler):
-    """Gathers events for `interval` (on the replay clock, starting with the run) and then
-    publishes one event to `topic`: id = the handler's id, message from the `message` template
-    (which sees `.Count` and `.Interval`), level the highest, time the latest, duration the
-    longest, details the messages one per line. Events still gathering when the data ends are
-    not published, as Kapacitor drops them when the handler closes."""
-
-    kind = "aggregate"
-
-    def __init__(self, registry: TopicRegistry, handler_id: str, options: dict):
-        from tickpy.template.gotemplate import compile_template
-
-        self.registry = registry
-        self.id = handler_id
-        self.interval = parse_interval(options["interval"])
-        self.topic = options["topic"]
-        self.message = compile_template(options.get("message", ""), "message")
-        self.events: list[AlertEvent] = []
-        self.next_tick: int | None = None
-
-    def handle(self, event: AlertEvent) -> None:
-        self.events.append(event)
-
-    def advance(self, now: int) -> None:
-        if self.next_tick is None:
-            self.next_tick = now + self.interval
-        while now >= self.next_tick:
-            self._flush()
-            self.next_tick += self.interval
-
-    def pending(self) -> int:
-        return len(self.events)
-
-    def _flush(self) -> None:
-        if not self.events:
+    def save(self) -> None:
+        if not self._persist or not (self._unsaved_counts or self._unsaved_states):
             return
-        from tickpy.template.godata import GoInt, GoStruct
+        self.store.save_topic_state(dict(self._unsaved_counts), dict(self._unsaved_states))
+        self._unsaved_counts.clear()
+        self._unsaved_states.clear()
 
-        events, self.events = self.events, []
-        data = GoStruct({"Interval": Duration(self.interval), "Count": GoInt(len(events))},
-                        "alert.aggregateMessageData")
-        latest = max(events, key=lambda e: e.time)
-        summary = AlertEvent(
-            id=self.id, message=self.message.render(data),
-            details="\n".join(e.message for e in events), time=latest.time,
-            duration=max(e.duration for e in events), level=max(e.level for e in events),
-            previous_level=Level.OK, recoverable=True,
-            series=[row for e in events for row in e.series], task_name=latest.task_name,
-            name=latest.name, group=latest.group, tags=latest.tags, fields=latest.fields,
-        )
-        self.registry.publish(self.topic, summary)
+    # Internals -------------------------------------------------------------------------------
 
+    def _remember(self, topic: str, event: AlertEvent) -> None:
+        if not self._persist:
+            return
+        from tickpy.store import TopicEvent
 
-def parse_interval(value) -> int:
-    """An interval in ns from a handler file: a Go duration string (`24h`, `1h30m`) or ns."""
-    import re
+        self._unsaved_counts[topic] += 1
+        self._unsaved_states[(topic, event.id)] = TopicEvent(
+            event.id, event.level.name, event.message, event.details, event.time, event.duration)
+        if sum(self._unsaved_counts.values()) >= SAVE_EVERY:
+            self.save()
 
-    if isinstance(value, int):
-        return value
-    units = {"ns": 1, "us": 1_000, "µs": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9}
-    parts = re.findall(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)", str(value))
-    if not parts or "".join(a + u for a, u in parts) != str(value):
-        raise ValueError(f"invalid interval {value!r}: expected a duration such as 24h or 10m")
-    return int(sum(float(amount) * units[unit] for amount, unit in parts))
+    def _restored_levels(self) -> dict[str, dict[str, Level]]:
+        if not self._persist or not hasattr(self.store, "all_topic_events"):
+            return {}
+        return {topic: {event.id: Level[event.level] for event in events if event.level in Level.__members__}
+                for topic, events in self.store.all_topic_events().items()}
+
+    def _load_handlers(self) -> None:
+        stored_handlers = self.store.handlers() if self.store is not None else []
+        for stored in stored_handlers:
+            try:
+                match = Match(stored.match)
+                handler = make_handler(stored.kind, dict(stored.options), self.services)
+            except (TickError, ValueError) as error:
+                message = error.message if isinstance(error, TickError) else str(error)
+                self._note(f"topic handler {stored.topic}/{stored.id} not loaded: {message}")
+                continue
+            self._subscribers.setdefault(stored.topic, []).append(
+                Subscriber(stored.topic, stored.id, match, handler))
+            if hasattr(handler, "advance"):
+                self._clocked.append(handler)
+
+    def _report(self, name: str, detail: str) -> None:
+        report = getattr(self.services, "report", None)
+        if report is not None:
+            report.delivery(name, False, detail)
+
+    def _note(self, text: str) -> None:
+        if self._warnings is not None:
+            print(f"tickpy: warning: {text}", file=self._warnings)

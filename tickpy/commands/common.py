@@ -1,16 +1,22 @@
-"""What the store commands (define, enable, list, show, ...) share: `--home`, the store, and
-turning a user mistake into one line on stderr and exit code 1."""
+"""What the store commands (define, enable, list, show, ...) share: `--home`, the store, names
+given as globs, Kapacitor's ways of printing dbrps and times, and turning a user mistake into
+one line on stderr and exit code 1."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime, timezone
 from functools import wraps
+from typing import Callable
 
 from tickpy.lang.errors import TickError
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
+
+GO_ZERO_TIME_RFC822 = "01 Jan 01 00:00 UTC"  # how Go prints a time that was never set
+_GLOB_CHARACTERS = set("*?[")
 
 
 def add_home_argument(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +41,49 @@ def reports_errors(run):
             text = error.render() if error.line else f"error: {error.message}"
             print(text, file=sys.stderr)
         except OSError as error:
-            print(f"error: {error.filename or ''}: {error.strerror}", file=sys.stderr)
+            where = f"{error.filename}: " if error.filename else ""
+            print(f"error: {where}{error.strerror or error}", file=sys.stderr)
         return EXIT_PROBLEM
 
     return wrapper
+
+
+def is_glob(name: str) -> bool:
+    return any(character in _GLOB_CHARACTERS for character in name)
+
+
+def expand_names(names: list[str], matching: Callable[[str], list[str]], what: str) -> list[str]:
+    """The names to act on, in order, each once. A glob (`*_alert`) may match nothing, as in
+    Kapacitor; a plain name that matches nothing is an error naming it."""
+    from tickpy.store import StoreError
+
+    found: list[str] = []
+    for name in names:
+        matched = matching(name)
+        if not matched and not is_glob(name):
+            raise StoreError(f"no {what} named {name!r}")
+        found += [item for item in matched if item not in found]
+    return found
+
+
+def go_dbrps(dbrps: list[str]) -> str:
+    """A task's dbrps as Kapacitor prints them: `["telegraf"."autogen" "db"."rp"]`."""
+    from tickpy.store import parse_dbrp
+    from tickpy.template.gofmt import go_quote
+
+    pairs = [parse_dbrp(text) for text in dbrps]
+    return "[" + " ".join(f"{go_quote(database)}.{go_quote(rp)}" for database, rp in pairs) + "]"
+
+
+def rfc822_utc(iso: str) -> str:
+    """Go's time.RFC822 layout (`02 Jan 06 15:04 UTC`) of a stored ISO time; Go's zero time for ""."""
+    if not iso:
+        return GO_ZERO_TIME_RFC822
+    moment = datetime.fromisoformat(iso).astimezone(timezone.utc)
+    return moment.strftime("%d %b %y %H:%M UTC")
+
+
+def rfc822_local(ns: int) -> str:
+    """Go's `t.Local().Format(time.RFC822)` for a time in ns, as `show-topic` prints event dates."""
+    moment = datetime.fromtimestamp(ns / 1e9, tz=timezone.utc).astimezone()
+    return moment.strftime("%d %b %y %H:%M ") + (moment.strftime("%Z") or moment.strftime("%z"))

@@ -1,14 +1,18 @@
-"""`tickpy enable NAME...`: enabled tasks are what `tickpy run --replay` runs without scripts."""
+"""`tickpy enable NAME...`: enabled tasks are what `tickpy run --replay DATA` runs without scripts.
 
-from tickpy.commands.common import EXIT_OK, add_home_argument, open_store_for, reports_errors
+Names may be globs (`tickpy enable '*_alert'`), as in Kapacitor; a plain name must exist."""
+
+from tickpy.commands.common import EXIT_OK, add_home_argument, expand_names, open_store_for, reports_errors
 
 
 def add_arguments(parser):
-    parser.add_argument("names", nargs="+", metavar="NAME")
+    parser.add_argument("names", nargs="+", metavar="NAME", help="task names or glob patterns")
     add_home_argument(parser)
 
 
 @reports_errors
 def run(args) -> int:
-    open_store_for(args).set_status(args.names, "enabled")
+    store = open_store_for(args)
+    names = expand_names(args.names, lambda name: [task.id for task in store.tasks(name)], "task")
+    store.set_status(names, "enabled")
     return EXIT_OK

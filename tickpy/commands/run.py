@@ -133,7 +133,7 @@ def _stored_tasks(store):
         if task.status != "enabled":
             continue
         program = parse(task.script, f"task {task.id}")
-        dbrps = [tuple(dbrp.split(".", 1)) for dbrp in task.dbrps]
+        dbrps = task.dbrp_pairs()
         tasks.append((task.id, program, f"task {task.id}", var_values(task.vars), dbrps))
     if not tasks:
         raise TickError("no scripts given and no enabled tasks in the store "

@@ -1,9 +1,30 @@
 """`tickpy show NAME`: a task's fields, script and pipeline graph, in Kapacitor's layout
-(cmd/kapacitor/main.go doShow)."""
+(cmd/kapacitor/main.go doShow):
 
-from datetime import datetime
+    ID: cpu_alert
+    Error:
+    Template:
+    Type: stream
+    Status: enabled
+    Executing: true
+    Created: 23 Nov 26 08:07 UTC
+    Modified: 23 Nov 26 08:07 UTC
+    LastEnabled: 23 Nov 26 08:08 UTC
+    Databases Retention Policies: ["telegraf"."autogen"]
+    TICKscript:
+    <the script, formatted as tickfmt does, as Kapacitor returns it>
+    DOT:
+    digraph cpu_alert {
+    stream0 -> from1;
+    from1 -> alert2;
+    }
 
-from tickpy.commands.common import EXIT_OK, add_home_argument, open_store_for, reports_errors
+Times are UTC. A `Vars:` table (Name, Type, Value) comes before DOT when the task has vars.
+"""
+
+from tickpy.commands.common import EXIT_OK, add_home_argument, go_dbrps, open_store_for, reports_errors, rfc822_utc
+
+VAR_ROW = "{:<30}{:<10}{:<40}"
 
 
 def add_arguments(parser):
@@ -13,37 +34,50 @@ def add_arguments(parser):
 
 @reports_errors
 def run(args) -> int:
+    from tickpy.dot import task_dot
+    from tickpy.lang.errors import TickError
+    from tickpy.lang.fmt import format_program
     from tickpy.lang.parser import parse
-    from tickpy.pipeline.build import task_dot
-    from tickpy.services import Services
-    from tickpy.taskvars import var_values
 
     task = open_store_for(args).task(args.name)
-    dbrps = "[" + " ".join(f'"{d.split(".", 1)[0]}"."{d.split(".", 1)[1]}"' for d in task.dbrps) + "]"
+    program = parse(task.script, f"task {task.id}")
+    try:
+        script = format_program(program)
+    except TickError:
+        script = task.script  # Kapacitor shows the script as stored when it cannot format it
+    executing = task.status == "enabled" and not task.error
     print("ID:", task.id)
     print("Error:", task.error)
     print("Template:", "")
     print("Type:", task.type)
     print("Status:", task.status)
-    print("Executing:", str(task.status == "enabled").lower())
-    print("Created:", _rfc822(task.created))
-    print("Modified:", _rfc822(task.modified))
-    print("LastEnabled:", _rfc822(task.last_enabled))
-    print("Databases Retention Policies:", dbrps)
-    print(f"TICKscript:\n{task.script}")
+    print("Executing:", "true" if executing else "false")
+    print("Created:", rfc822_utc(task.created))
+    print("Modified:", rfc822_utc(task.modified))
+    print("LastEnabled:", rfc822_utc(task.last_enabled))
+    print("Databases Retention Policies:", go_dbrps(task.dbrps))
+    print(f"TICKscript:\n{script}")
     if task.vars:
         print("Vars:")
-        print(f"{'Name':<30}{'Type':<10}{'Value':<40}")
+        print(VAR_ROW.format("Name", "Type", "Value"))
         for name in sorted(task.vars):
-            spec = task.vars[name]
-            print(f"{name:<30}{str(spec.get('type', '')):<10}{str(spec.get('value', '')):<40}")
-    dot = task_dot(parse(task.script, task.id), task.id, Services(dry_run=True), var_values(task.vars))
-    print(f"DOT:\n{dot}")
+            spec = task.vars[name] if isinstance(task.vars[name], dict) else {"value": task.vars[name]}
+            print(VAR_ROW.format(name, str(spec.get("type", "")), _var_value(spec)))
+    print(f"DOT:\n{task_dot(program, task.id)}")
     return EXIT_OK
 
 
-def _rfc822(iso: str) -> str:
-    """Go's time.RFC822 layout, "02 Jan 06 15:04 UTC" (Go's zero time when never set)."""
-    if not iso:
-        return "01 Jan 01 00:00 UTC"
-    return datetime.fromisoformat(iso).strftime("%d %b %y %H:%M UTC")
+def _var_value(spec: dict) -> str:
+    """A var's value as Kapacitor prints it (`%v`; a list as `[a, b]`)."""
+    from tickpy.template.gofmt import sprint_value
+
+    value = spec.get("value")
+    if isinstance(value, list):
+        items = ["*" if isinstance(item, dict) and item.get("type") == "star"
+                 else str(item.get("value") if isinstance(item, dict) else item) for item in value]
+        return "[" + ", ".join(items) + "]"
+    if spec.get("type") == "duration" and isinstance(value, int) and not isinstance(value, bool):
+        from tickpy.data.values import Duration
+
+        value = Duration(value)
+    return sprint_value(value)

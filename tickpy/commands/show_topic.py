@@ -1,12 +1,19 @@
-"""`tickpy show-topic TOPIC`: the topic's level, handlers and latest event per alert id, in
-Kapacitor's layout (cmd/kapacitor/main.go doShowTopic)."""
+"""`tickpy show-topic TOPIC`: the topic's level, count, handlers and the latest event of each
+alert in it, in Kapacitor's layout (cmd/kapacitor/main.go doShowTopic):
 
-from datetime import datetime, timezone
+    ID: cpu
+    Level: CRITICAL
+    Collected: 3
+    Handlers: [discord-cpu-alert, pushover-cpu-alert]
+    Events:
+    Event        Level    Message              Date
+    cpu:nil      CRITICAL Hey, check your CPU  14 Nov 23 22:13 UTC
 
-from tickpy.commands.common import EXIT_OK, add_home_argument, open_store_for, reports_errors
-from tickpy.store import StoreError
+Events oldest first; dates in the local time zone, as Kapacitor prints them. Alerts that
+recovered (OK) are not kept (see tickpy/store.py).
+"""
 
-_ORDER = ["OK", "INFO", "WARNING", "CRITICAL"]
+from tickpy.commands.common import EXIT_OK, add_home_argument, open_store_for, reports_errors, rfc822_local
 
 
 def add_arguments(parser):
@@ -17,24 +24,18 @@ def add_arguments(parser):
 @reports_errors
 def run(args) -> int:
     store = open_store_for(args)
-    if args.topic not in store.topics():
-        raise StoreError(f"no topic named {args.topic!r}")
+    topic = store.topic(args.topic)
     events = store.topic_events(args.topic)
-    handlers = [h.id for h in store.handlers(args.topic)]
-    level = max((e.level for e in events), key=_ORDER.index, default="OK")
-    event_width = max([5] + [len(e.id) for e in events]) + 1
-    message_width = max([7] + [len(e.message) for e in events]) + 1
-    print("ID:", args.topic)
-    print("Level:", level)
-    print("Collected:", len(events))
+    handlers = [handler.id for handler in store.handlers() if handler.topic == args.topic]
+    event_width = max([5] + [len(event.id) for event in events]) + 1
+    message_width = max([7] + [len(event.message) for event in events]) + 1
+    row = f"{{:<{event_width}}}{{:<9}}{{:<{message_width}}}{{:<23}}"
+    print("ID:", topic.id)
+    print("Level:", topic.level)
+    print("Collected:", topic.collected)
     print(f"Handlers: [{', '.join(handlers)}]")
     print("Events:")
-    print(f"{'Event':<{event_width}}{'Level':<9}{'Message':<{message_width}}{'Date':<23}")
-    for e in events:
-        print(f"{e.id:<{event_width}}{e.level:<9}{e.message:<{message_width}}{_rfc822(e.time):<23}")
+    print(row.format("Event", "Level", "Message", "Date"))
+    for event in events:
+        print(row.format(event.id, event.level, event.message, rfc822_local(event.time)))
     return EXIT_OK
-
-
-def _rfc822(ns: int) -> str:
-    """Go's time.RFC822 layout, "02 Jan 06 15:04 UTC"."""
-    return datetime.fromtimestamp(ns / 1e9, tz=timezone.utc).strftime("%d %b %y %H:%M UTC")

@@ -1,11 +1,19 @@
-"""`tickpy show-topic-handler TOPIC ID`, as Kapacitor prints it, with secrets masked."""
+"""`tickpy show-topic-handler TOPIC ID`, as Kapacitor prints it (cmd/kapacitor/main.go
+doShowTopicHandler): ID, Topic, Kind, Match, and the options as Go's json.Marshal writes them
+(keys sorted, no spaces).
 
-import json
+Secrets never show: a user key, token or password reads `***`, a URL that may carry its
+credential (a post endpoint, a webhook) shows only its scheme and host (`https://host/***`),
+and header values that authenticate are masked.
+"""
 
 from tickpy.commands.common import EXIT_OK, add_home_argument, open_store_for, reports_errors
 
-# Options that hold credentials or credential-bearing URLs.
-SECRET_OPTIONS = {"token", "user-key", "url", "password", "api-key", "routing-key", "webhook"}
+# Option names whose whole value is a credential.
+SECRET_OPTIONS = {"user-key", "token", "password", "api-key", "routing-key", "service-key", "secret"}
+# Kinds whose `url` option is itself the credential (Pushover's `url` is a link shown to the user).
+SECRET_URL_KINDS = {"post", "discord", "slack", "teams", "alerta"}
+SECRET_HEADERS = {"authorization", "proxy-authorization", "x-api-key", "api-key", "x-auth-token", "cookie"}
 
 
 def add_arguments(parser):
@@ -16,12 +24,37 @@ def add_arguments(parser):
 
 @reports_errors
 def run(args) -> int:
+    from tickpy.handlers.gojson import marshal
+
     handler = open_store_for(args).handler(args.topic, args.id)
-    options = {key: ("<redacted>" if key in SECRET_OPTIONS and value else value)
-               for key, value in handler.options.items()}
     print("ID:", handler.id)
     print("Topic:", handler.topic)
     print("Kind:", handler.kind)
     print("Match:", handler.match)
-    print("Options:", json.dumps(options, separators=(",", ":"), sort_keys=True))
+    print("Options:", marshal(_sorted(masked_options(handler.kind, handler.options))))
     return EXIT_OK
+
+
+def masked_options(kind: str, options: dict) -> dict:
+    from tickpy.handlers.redact import MASK, redact_url
+
+    shown = {}
+    for name, value in options.items():
+        if name in SECRET_OPTIONS and value:
+            value = MASK
+        elif name == "url" and kind in SECRET_URL_KINDS and isinstance(value, str) and value:
+            value = redact_url(value)
+        elif name == "headers" and isinstance(value, dict):
+            value = {header: (MASK if header.lower() in SECRET_HEADERS else header_value)
+                     for header, header_value in value.items()}
+        shown[name] = value
+    return shown
+
+
+def _sorted(value):
+    """Go writes map keys sorted, at every depth."""
+    if isinstance(value, dict):
+        return {key: _sorted(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(item) for item in value]
+    return value

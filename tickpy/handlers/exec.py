@@ -1,5 +1,7 @@
 """`.exec(prog, args...)` / `kind: exec`: runs a program (no shell) with the event's JSON
-(alert.Data) on its standard input, as Kapacitor's exec handler does."""
+(alert.Data, as Go's encoder writes it) on its standard input, as Kapacitor's exec handler does
+(services/alert/handlers.go, execHandler). Options: `prog` and `args` (a list). A program that
+cannot start or exits non-zero is reported with its output in the run summary."""
 
 from __future__ import annotations
 
@@ -36,12 +38,25 @@ class ExecHandler(Handler):
             self.services.report.delivery(name, False, str(error))
             return
         ok = finished.returncode == 0
-        self.services.report.delivery(name, ok, "" if ok else f"exit {finished.returncode}: {finished.stderr.strip()}")
+        output = (finished.stdout + finished.stderr).strip()
+        self.services.report.delivery(name, ok, "" if ok else f"exit status {finished.returncode}: {output}")
+
+
+def check_exec_options(options: dict | None) -> list[str]:
+    """The command line, prog then args; TickError for anything else."""
+    options = dict(options or {})
+    for name in options:
+        if name not in ("prog", "args"):
+            raise TickError(f'exec handler: unknown option "{name}" (known: prog, args)')
+    prog = options.get("prog")
+    if not isinstance(prog, str) or not prog:
+        raise TickError("exec handler: option prog is required (the program to run)")
+    args = options.get("args") or []
+    if not isinstance(args, list) or not all(isinstance(arg, (str, int, float)) for arg in args):
+        raise TickError(f"exec handler: option args must be a list of strings, got {args!r}")
+    return [prog, *(str(arg) for arg in args)]
 
 
 @register("exec")
 def make_exec_handler(options: dict, services) -> ExecHandler:
-    unknown = set(options) - {"prog", "args"}
-    if unknown:
-        raise TickError(f'exec handler: unknown option "{sorted(unknown)[0]}" (known: prog, args)')
-    return ExecHandler([options.get("prog", ""), *(options.get("args") or [])], services)
+    return ExecHandler(check_exec_options(options), services)

@@ -1,5 +1,8 @@
 """`.tcp(address)` / `kind: tcp`: writes each event's JSON (alert.Data) to a TCP connection, as
-Kapacitor's tcp handler does. A connection failure is reported; the pipeline goes on."""
+Kapacitor's tcp handler does (services/alert/handlers.go, tcpHandler): one connection per event,
+the JSON as Go's encoder writes it (ending in a newline) followed by one more newline, then the
+connection is closed. Option: `address`, `host:port`. A connection failure is reported in the
+run summary; the pipeline goes on."""
 
 from __future__ import annotations
 
@@ -19,17 +22,16 @@ class TcpHandler(Handler):
 
     def __init__(self, address: str, services):
         host, _, port = address.rpartition(":")
-        if not host or not port.isdigit():
-            raise TickError(f"tcp handler: address must be host:port, got {address!r}")
-        self.address = (host, int(port))
+        self.address = (host.strip("[]"), int(port))
         self.services = services
 
     def handle(self, event: AlertEvent) -> None:
-        body = encode(alert_data(event)).encode("utf-8")
+        text = encode(alert_data(event))
         name = f"tcp {self.address[0]}:{self.address[1]}"
         if getattr(self.services, "dry_run", False):
-            self.services.out.write(f"{name}: {body.decode('utf-8')}")
+            self.services.out.write(f"{name}: {text}")
             return
+        body = (text + "\n").encode("utf-8")
         try:
             with socket.create_connection(self.address, timeout=TIMEOUT_SECONDS) as connection:
                 connection.sendall(body)
@@ -39,9 +41,21 @@ class TcpHandler(Handler):
         self.services.report.delivery(name, True, "")
 
 
+def check_tcp_options(options: dict | None) -> str:
+    """The address option; TickError for anything else."""
+    options = dict(options or {})
+    for name in options:
+        if name != "address":
+            raise TickError(f'tcp handler: unknown option "{name}" (known: address)')
+    address = options.get("address")
+    if not isinstance(address, str) or not address:
+        raise TickError("tcp handler: option address is required (host:port)")
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise TickError(f"tcp handler: address must be host:port, got {address!r}")
+    return address
+
+
 @register("tcp")
 def make_tcp_handler(options: dict, services) -> TcpHandler:
-    unknown = set(options) - {"address"}
-    if unknown or "address" not in options:
-        raise TickError("tcp handler: the one option is address (host:port)")
-    return TcpHandler(str(options["address"]), services)
+    return TcpHandler(check_tcp_options(options), services)
