@@ -101,7 +101,7 @@ def validate_handler(handler: StoredHandler, path: str = "<handler>", text: str 
     try:
         _check_options(handler.kind, dict(handler.options))
     except TickError as error:
-        line = _line_of_option(text, error.message)
+        line = _line_of_option(text, error.message, handler.options)
         raise TickError(error.message, line, 1, path) from None
 
 
@@ -150,11 +150,12 @@ def _check_options(kind: str, options: dict) -> None:
             pass  # an endpoint named in the options is looked up in the run's kapacitor.conf
 
 
-def _line_of_option(text: str, message: str) -> int:
-    """The line of the option a message names (`unknown option "titel"`, `option "title" ...`)."""
-    named = re.search(r'option "?([\w-]+)"?', message)
-    if named:
-        line = _line_of(text, named.group(1), indented=True)
+def _line_of_option(text: str, message: str, options: dict) -> int:
+    """The line of the option a message is about (the first option it names), else of `options:`."""
+    quoted = [name for name in options if f'"{name}"' in message]
+    named = [name for name in options if re.search(rf'(?<![\w-]){re.escape(str(name))}(?![\w-])', message)]
+    for name in quoted + named:
+        line = _line_of(text, str(name), indented=True)
         if line:
             return line
     return _line_of(text, "options") or 1
