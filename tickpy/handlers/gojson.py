@@ -114,15 +114,16 @@ def quote(text: str) -> str:
     """A Go JSON string literal (HTML-safe escaping, as the Encoder does by default)."""
     if _PLAIN.match(text):
         return '"' + text + '"'
-    out = ['"']
-    for char in text:
-        if char in _SHORT_ESCAPES:
-            out.append(_SHORT_ESCAPES[char])
-        elif char < " " or char in _HTML_AND_SEPARATORS:
-            out.append(f"\\u{ord(char):04x}")
-        elif "\ud800" <= char <= "\udfff":
-            out.append("\ufffd")  # Go replaces invalid UTF-8 (lone surrogates here) by U+FFFD
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
+    return '"' + _SPECIAL.sub(_escape, text) + '"'
+
+
+_SPECIAL = re.compile(r'["\\\x00-\x1f<>&\u2028\u2029\ud800-\udfff]')
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    if "\ud800" <= char <= "\udfff":
+        return "\ufffd"  # Go replaces invalid UTF-8 (lone surrogates here) by U+FFFD
+    return f"\\u{ord(char):04x}"
