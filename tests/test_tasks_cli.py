@@ -223,3 +223,20 @@ def test_home_flag_overrides_the_environment(home):
     assert tickpy(home, "define", "cpu_alert", "-tick", "cpu_alert.tick", "--home", str(other)).returncode == 0
     assert "cpu_alert" in tickpy(home, "list", "tasks", "-home", str(other)).stdout
     assert "cpu_alert" not in tickpy(home, "list", "tasks").stdout
+
+
+def test_vars_are_stored_checked_and_shown(home):
+    (home / "tmpl.tick").write_text('dbrp "telegraf"."autogen"\nvar measurement string\nvar window = 5m\n'
+                                    "stream\n    |from()\n        .measurement(measurement)\n"
+                                    "    |window()\n        .period(window)\n        .every(window)\n")
+    (home / "vars.json").write_text('{"measurement": {"type": "string", "value": "cpu"},'
+                                    ' "window": {"type": "duration", "value": "10m"}}')
+    assert tickpy(home, "define", "t", "-tick", "tmpl.tick", "-vars", "vars.json").returncode == 0
+    shown = tickpy(home, "show", "t").stdout
+    # doShow: "%-30s%-10v%-40v" per var, sorted by name; a duration prints as Go's time.Duration
+    assert ("Vars:\n" + "Name".ljust(30) + "Type".ljust(10) + "Value".ljust(40) + "\n"
+            + "measurement".ljust(30) + "string".ljust(10) + "cpu".ljust(40) + "\n"
+            + "window".ljust(30) + "duration".ljust(10) + "10m0s".ljust(40) + "\nDOT:\n") in shown
+    (home / "bad_vars.json").write_text('{"measurement": {"type": "int", "value": 3}}')
+    result = tickpy(home, "define", "t", "-tick", "tmpl.tick", "-vars", "bad_vars.json")
+    assert result.returncode == 1 and "invalid type supplied for measurement" in result.stderr

@@ -69,6 +69,7 @@ def run(args) -> int:
 
 def _var_value(spec: dict) -> str:
     """A var's value as Kapacitor prints it (`%v`; a list as `[a, b]`)."""
+    from tickpy.lang.errors import TickError
     from tickpy.template.gofmt import sprint_value
 
     value = spec.get("value")
@@ -76,8 +77,11 @@ def _var_value(spec: dict) -> str:
         items = ["*" if isinstance(item, dict) and item.get("type") == "star"
                  else str(item.get("value") if isinstance(item, dict) else item) for item in value]
         return "[" + ", ".join(items) + "]"
-    if spec.get("type") == "duration" and isinstance(value, int) and not isinstance(value, bool):
-        from tickpy.data.values import Duration
+    if spec.get("type") == "duration":
+        from tickpy.taskvars import var_values
 
-        value = Duration(value)
+        try:
+            value = var_values({"var": spec})["var"]  # Kapacitor holds it as a time.Duration: 10m0s
+        except TickError:
+            pass
     return sprint_value(value)
