@@ -1,0 +1,97 @@
+"""The value types a lambda works with, and how Kapacitor names them in its messages.
+
+At run time a lambda sees plain Python values, and their Python class *is* their TICKscript type:
+
+    float      float        int (not bool)  int          str        string
+    bool       boolean      Duration        duration     Timestamp  time
+    re.Pattern regex        None            missing (a field or tag the point lacks)
+
+Anything else (an unsigned `1u` field, for one) is Kapacitor's "invalid type": its evaluator has
+no uint64 case (`ast.TypeOf`), so every operator and function refuses it.
+
+Classes are compared with `is`, never `isinstance`: bool and Duration are ints in Python but not
+in TICKscript.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tickpy.data.point import Unsigned
+from tickpy.data.values import Duration, Timestamp
+
+Pattern = re.Pattern
+MissingType = type(None)
+MISSING = None  # the value of a reference the point does not have
+
+
+class InvalidType:
+    """Stands for Kapacitor's InvalidType in signatures and messages; no value has it."""
+
+
+# Kapacitor's ValueType.String() names (tick/ast/types.go).
+_TYPE_NAMES = {
+    float: "float",
+    int: "int",
+    str: "string",
+    bool: "boolean",
+    Pattern: "regex",
+    Timestamp: "time",
+    Duration: "duration",
+    MissingType: "missing",
+}
+
+# Go's %T names, used by function errors such as `cannot convert bool to time.Time`.
+_GO_TYPE_NAMES = {
+    float: "float64",
+    int: "int64",
+    str: "string",
+    bool: "bool",
+    Pattern: "*regexp.Regexp",
+    Timestamp: "time.Time",
+    Duration: "time.Duration",
+    MissingType: "*ast.Missing",
+    Unsigned: "uint64",
+}
+
+
+class EvalError(Exception):
+    """A lambda failed on one point. The message is Kapacitor's, so logs and summaries read the same.
+
+    Cheap on purpose: the engine catches one per failing point.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def type_of(value) -> type:
+    """The TICKscript type of a run-time value: its class if TICKscript knows it, else InvalidType."""
+    cls = type(value)
+    return cls if cls in _TYPE_NAMES else InvalidType
+
+
+def type_name(cls) -> str:
+    """Kapacitor's name for a type: `float`, `int`, `boolean`, `missing`, ... or `invalid type`."""
+    return _TYPE_NAMES.get(cls, "invalid type")
+
+
+def value_type_name(value) -> str:
+    return _TYPE_NAMES.get(type(value), "invalid type")
+
+
+def go_type_name(value) -> str:
+    """Go's `%T` of the value Kapacitor would hold."""
+    name = _GO_TYPE_NAMES.get(type(value))
+    if name is not None:
+        return name
+    if isinstance(value, list):
+        return "[]interface {}"
+    return type(value).__name__
+
+
+KNOWN_TYPES = tuple(_TYPE_NAMES)
