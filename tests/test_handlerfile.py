@@ -124,3 +124,9 @@ def test_kinds_checked_by_their_own_handlers_accept_their_options():
                  "kind: pushover\n"):
         handler, warnings = parse("id: x\ntopic: cpu\n" + text)
         assert warnings == [] and handler.kind in text
+
+
+def test_the_layout_shown_in_the_warning_masks_secrets():
+    _, [warning] = parse("id: p\ntopic: cpu\nkind: pushover\n  user-key: my-user-key\n  title: x\n")
+    assert "my-user-key" not in warning.message
+    assert warning.message.endswith("kind: pushover\noptions:\n  user-key: '***'\n  title: x")

@@ -49,7 +49,7 @@ def parse_handler_text(text: str, path: str = "<handler>") -> tuple[StoredHandle
                 warnings.append(TickError(
                     "the options are indented under kind: without an options: line (as the "
                     "documentation pages show them); read them as options. The standard layout "
-                    "is:\n" + repaired.rstrip(), _line_of(text, "kind"), 1, path, WARNING))
+                    "is:\n" + standard_layout(document), _line_of(text, "kind"), 1, path, WARNING))
     if document is None:
         _raise_parse_error(text, path)
     if not isinstance(document, dict):
@@ -159,6 +159,41 @@ def _line_of_option(text: str, message: str, options: dict) -> int:
         if line:
             return line
     return _line_of(text, "options") or 1
+
+
+# Option names whose whole value is a credential.
+SECRET_OPTIONS = {"user-key", "token", "password", "api-key", "routing-key", "service-key", "secret"}
+# Kinds whose `url` option is itself the credential (Pushover's `url` is a link shown to the user).
+SECRET_URL_KINDS = {"post", "discord", "slack", "teams", "alerta"}
+SECRET_HEADERS = {"authorization", "proxy-authorization", "x-api-key", "api-key", "x-auth-token", "cookie"}
+
+
+def masked_options(kind: str, options: dict) -> dict:
+    """The options with their secrets masked, for anything tickpy prints: a user key or token
+    reads `***`, a credential-bearing URL keeps only its scheme and host, and authenticating
+    header values are masked."""
+    from tickpy.handlers.redact import MASK, redact_url
+
+    shown = {}
+    for name, value in options.items():
+        if name in SECRET_OPTIONS and value:
+            value = MASK
+        elif name == "url" and kind in SECRET_URL_KINDS and isinstance(value, str) and value:
+            value = redact_url(value)
+        elif name == "headers" and isinstance(value, dict):
+            value = {header: (MASK if str(header).lower() in SECRET_HEADERS else header_value)
+                     for header, header_value in value.items()}
+        shown[name] = value
+    return shown
+
+
+def standard_layout(document: dict) -> str:
+    """The handler as a YAML file in Kapacitor's documented layout, secrets masked."""
+    layout = {key: document[key] for key in ("id", "topic", "kind", "match") if key in document}
+    options = document.get("options")
+    if isinstance(options, dict) and options:
+        layout["options"] = masked_options(str(document.get("kind", "")), options)
+    return yaml.safe_dump(layout, sort_keys=False, default_flow_style=False, allow_unicode=True).rstrip()
 
 
 def _load(text: str, path: str):

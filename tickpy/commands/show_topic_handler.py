@@ -9,12 +9,6 @@ and header values that authenticate are masked.
 
 from tickpy.commands.common import EXIT_OK, add_home_argument, open_store_for, reports_errors
 
-# Option names whose whole value is a credential.
-SECRET_OPTIONS = {"user-key", "token", "password", "api-key", "routing-key", "service-key", "secret"}
-# Kinds whose `url` option is itself the credential (Pushover's `url` is a link shown to the user).
-SECRET_URL_KINDS = {"post", "discord", "slack", "teams", "alerta"}
-SECRET_HEADERS = {"authorization", "proxy-authorization", "x-api-key", "api-key", "x-auth-token", "cookie"}
-
 
 def add_arguments(parser):
     parser.add_argument("topic", metavar="TOPIC")
@@ -24,6 +18,7 @@ def add_arguments(parser):
 
 @reports_errors
 def run(args) -> int:
+    from tickpy.handlerfile import masked_options
     from tickpy.handlers.gojson import marshal
 
     handler = open_store_for(args).handler(args.topic, args.id)
@@ -33,22 +28,6 @@ def run(args) -> int:
     print("Match:", handler.match)
     print("Options:", marshal(_sorted(masked_options(handler.kind, handler.options))))
     return EXIT_OK
-
-
-def masked_options(kind: str, options: dict) -> dict:
-    from tickpy.handlers.redact import MASK, redact_url
-
-    shown = {}
-    for name, value in options.items():
-        if name in SECRET_OPTIONS and value:
-            value = MASK
-        elif name == "url" and kind in SECRET_URL_KINDS and isinstance(value, str) and value:
-            value = redact_url(value)
-        elif name == "headers" and isinstance(value, dict):
-            value = {header: (MASK if header.lower() in SECRET_HEADERS else header_value)
-                     for header, header_value in value.items()}
-        shown[name] = value
-    return shown
 
 
 def _sorted(value):
