@@ -240,3 +240,15 @@ def test_vars_are_stored_checked_and_shown(home):
     (home / "bad_vars.json").write_text('{"measurement": {"type": "int", "value": 3}}')
     result = tickpy(home, "define", "t", "-tick", "tmpl.tick", "-vars", "bad_vars.json")
     assert result.returncode == 1 and "invalid type supplied for measurement" in result.stderr
+
+
+def test_unreadable_files_are_one_line_errors(home):
+    (home / "binary.yaml").write_bytes(b"\x00\xff\xfe")
+    (home / "vars.json").write_text('{"a": \n')
+    for args in (("define-topic-handler", "binary.yaml"), ("define", "t", "-tick", "binary.yaml"),
+                 ("define", "t", "-tick", "cpu_alert.tick", "-vars", "vars.json"),
+                 ("define", "t", "-tick", "missing.tick"), ("define-topic-handler", str(home))):
+        result = tickpy(home, *args)
+        assert result.returncode == 1 and result.stderr.count("\n") == 1, (args, result.stderr)
+    assert tickpy(home, "define", "t", "-tick", "cpu_alert.tick", "-vars", "vars.json").stderr.startswith(
+        "vars.json:2:1: error: invalid JSON in vars file")

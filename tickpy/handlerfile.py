@@ -32,9 +32,9 @@ _VALID_TOPIC = re.compile(r"^[-:._\w]+$")
 
 
 def read_handler_file(path: str) -> tuple[StoredHandler, list[TickError]]:
-    with open(path, encoding="utf-8") as source:
-        text = source.read()
-    return parse_handler_text(text, path)
+    from tickpy.taskvars import read_text_file
+
+    return parse_handler_text(read_text_file(path), path)
 
 
 def parse_handler_text(text: str, path: str = "<handler>") -> tuple[StoredHandler, list[TickError]]:

@@ -15,22 +15,37 @@ _UNIT_NS = {"ns": 1, "us": 1_000, "u": 1_000, "µs": 1_000, "ms": 1_000_000, "s"
 
 
 def read_vars_file(path: str) -> dict:
-    with open(path, encoding="utf-8") as source:
-        text = source.read()
+    text = read_text_file(path)
     try:
         document = json.loads(text)
-    except json.JSONDecodeError:
+    except json.JSONDecodeError as json_error:
         import yaml
 
         try:
             document = yaml.safe_load(text)
         except yaml.YAMLError as error:
-            raise TickError(f"{path}: not JSON or YAML: {error}") from None
+            if text.lstrip().startswith("{"):
+                raise TickError(f"invalid JSON in vars file: {json_error.msg}", json_error.lineno,
+                                json_error.colno, path) from None
+            mark = getattr(error, "problem_mark", None)
+            problem = getattr(error, "problem", None) or "not JSON or YAML"
+            raise TickError(f"invalid vars file: {problem}", mark.line + 1 if mark else 0,
+                            mark.column + 1 if mark else 0, path) from None
     if isinstance(document, dict) and isinstance(document.get("vars"), dict):
         document = document["vars"]
     if not isinstance(document, dict):
         raise TickError(f'{path}: expected an object of vars, {{"name": {{"type": ..., "value": ...}}}}')
     return document
+
+
+def read_text_file(path: str) -> str:
+    """A file's text; TickError (one line) when it is not UTF-8 text."""
+    with open(path, encoding="utf-8") as source:
+        try:
+            return source.read()
+        except UnicodeDecodeError as error:
+            raise TickError(f"not a UTF-8 text file (byte {error.start} cannot be decoded)",
+                            source_name=path) from None
 
 
 def var_values(raw: dict) -> dict:

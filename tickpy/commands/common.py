@@ -38,7 +38,8 @@ def reports_errors(run):
         try:
             return run(args)
         except TickError as error:
-            text = error.render() if error.line else f"error: {error.message}"
+            named = error.line or error.source_name != "<script>"
+            text = error.render() if named else f"{error.severity}: {error.message}"
             print(text, file=sys.stderr)
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""

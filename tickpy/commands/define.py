@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from tickpy.dot import task_type
     from tickpy.lang.check import check
     from tickpy.lang.parser import parse
-    from tickpy.taskvars import read_vars_file, var_values
+    from tickpy.taskvars import read_text_file, read_vars_file, var_values
 
     if not _VALID_TASK_ID.match(args.name):
         raise TickError(f"task ID must contain only letters, numbers, '-', '.' and '_'. {args.name!r}")
@@ -54,8 +54,7 @@ def run(args: argparse.Namespace) -> int:
     store = open_store_for(args)
     old = store.task(args.name) if store.has_task(args.name) else None
     if args.tick is not None:
-        with open(args.tick, encoding="utf-8") as source:
-            script, source_name = source.read(), args.tick
+        script, source_name = read_text_file(args.tick), args.tick
     elif old is not None:
         script, source_name = old.script, f"task {args.name}"
     else:
