@@ -130,3 +130,14 @@ def test_the_layout_shown_in_the_warning_masks_secrets():
     _, [warning] = parse("id: p\ntopic: cpu\nkind: pushover\n  user-key: my-user-key\n  title: x\n")
     assert "my-user-key" not in warning.message
     assert warning.message.endswith("kind: pushover\noptions:\n  user-key: '***'\n  title: x")
+
+
+def test_lint_reports_what_define_would():
+    from tickpy.handlerfile import lint_handler_text
+
+    assert lint_handler_text("id: x\ntopic: cpu\nkind: pushover\noptions:\n  sound: siren\n") == []
+    [warning] = lint_handler_text(PUSHOVER_PAGE_EXAMPLE, "p.yaml")
+    assert warning.render().startswith("p.yaml:3:1: warning: the options are indented under kind:")
+    [error] = lint_handler_text("id: x\ntopic: cpu\nkind: pushover\noptions:\n  titel: t\n", "p.yaml")
+    assert error.render() == ('p.yaml:5:1: error: pushover handler: unknown option "titel" '
+                              '(known: device, title, url, url-title, sound, user-key)')

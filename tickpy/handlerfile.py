@@ -37,6 +37,16 @@ def read_handler_file(path: str) -> tuple[StoredHandler, list[TickError]]:
     return parse_handler_text(read_text_file(path), path)
 
 
+def lint_handler_text(text: str, source_name: str = "<handler>") -> list[TickError]:
+    """Every problem `define-topic-handler` would report for this text (warnings, then the first
+    error), for `tickpy lint`; never raises."""
+    try:
+        _, warnings = parse_handler_text(text, source_name)
+    except TickError as error:
+        return [error]
+    return warnings
+
+
 def parse_handler_text(text: str, path: str = "<handler>") -> tuple[StoredHandler, list[TickError]]:
     """The handler a file describes, and warnings; TickError (with the line) when it is wrong."""
     warnings: list[TickError] = []

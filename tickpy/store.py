@@ -195,8 +195,6 @@ class Store:
         """`with store.transaction() as db:` — everything inside is written, or nothing."""
         return _Transaction(self._db)
 
-    _transaction = transaction  # older name
-
     def _migrate(self) -> None:
         with self.transaction() as db:
             db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
