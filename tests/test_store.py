@@ -188,3 +188,21 @@ def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path):
     (tmp_path / DB_NAME).write_text("not a database, just text " * 100)
     with pytest.raises(StoreError, match="cannot open the store"):
         open_store(str(tmp_path))
+
+
+def test_a_store_locked_by_another_process_is_a_clear_error(tmp_path, monkeypatch):
+    import tickpy.store
+
+    open_store(str(tmp_path)).close()
+    holder = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+    try:
+        monkeypatch.setattr(tickpy.store, "BUSY_TIMEOUT_SECONDS", 0.05)
+        store = open_store(str(tmp_path))
+        with pytest.raises(StoreError, match="is busy: another tickpy process kept it locked"):
+            store.define_task("cpu", "stream", [], "s", {})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    store.define_task("cpu", "stream", [], "s", {})  # free again
+    assert store.task("cpu").script == "s"

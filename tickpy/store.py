@@ -193,9 +193,11 @@ class Store:
 
     def transaction(self) -> "_Transaction":
         """`with store.transaction() as db:` — everything inside is written, or nothing."""
-        return _Transaction(self._db)
+        return _Transaction(self._db, self.path)
 
     def _migrate(self) -> None:
+        if self._current_version() == SCHEMA_VERSION:
+            return  # nothing to do: no write lock needed to open a store another process writes to
         with self.transaction() as db:
             db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             row = db.execute("SELECT version FROM schema_version").fetchone()
@@ -211,6 +213,12 @@ class Store:
                 db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
             elif version != SCHEMA_VERSION:
                 db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+    def _current_version(self) -> int | None:
+        exists = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+                                  ).fetchone()
+        row = self._db.execute("SELECT version FROM schema_version").fetchone() if exists else None
+        return row[0] if row else None
 
     def schema_version(self) -> int:
         return self._db.execute("SELECT version FROM schema_version").fetchone()[0]
@@ -368,17 +376,37 @@ class _Transaction:
     """`with` block = one IMMEDIATE transaction: all of it is written, or none of it.
 
     IMMEDIATE takes the write lock at the start, so two processes never both read, decide and
-    then collide on the write; the second waits (busy timeout) instead."""
+    then collide on the write; the second waits (busy timeout) instead. A store still locked
+    after the timeout, or any other SQLite failure, becomes a StoreError saying so."""
 
-    def __init__(self, db: sqlite3.Connection):
+    def __init__(self, db: sqlite3.Connection, path: Path):
         self.db = db
+        self.path = path
 
     def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise self._store_error(error) from None
         return self.db
 
-    def __exit__(self, kind, error, traceback) -> None:
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+    def __exit__(self, kind, error, traceback) -> bool:
+        if kind is None:
+            try:
+                self.db.execute("COMMIT")
+                return False
+            except sqlite3.Error as commit_error:
+                error = commit_error
+        self.db.execute("ROLLBACK")
+        if isinstance(error, sqlite3.Error):
+            raise self._store_error(error) from None
+        return False
+
+    def _store_error(self, error: sqlite3.Error) -> StoreError:
+        if "locked" in str(error) or "busy" in str(error):
+            return StoreError(f"the store at {self.path} is busy: another tickpy process kept it locked "
+                              f"for {BUSY_TIMEOUT_SECONDS:g}s; try again")
+        return StoreError(f"the store at {self.path} could not be written: {error}")
 
 
 def _matches(name: str, pattern: str) -> bool:
