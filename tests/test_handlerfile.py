@@ -141,3 +141,17 @@ def test_lint_reports_what_define_would():
     [error] = lint_handler_text("id: x\ntopic: cpu\nkind: pushover\noptions:\n  titel: t\n", "p.yaml")
     assert error.render() == ('p.yaml:5:1: error: pushover handler: unknown option "titel" '
                               '(known: device, title, url, url-title, sound, user-key)')
+
+
+def test_a_match_starting_with_a_tag_reference_gets_a_quoting_hint():
+    with pytest.raises(TickError) as caught:
+        parse("id: x\ntopic: cpu\nkind: log\nmatch: \"host\" == 'a'\noptions:\n  path: /tmp/x\n")
+    assert caught.value.line == 4
+    assert caught.value.message.endswith("quote the expression, match: '\"host\" == ''a'''")
+    handler, _ = parse("id: x\ntopic: cpu\nkind: log\nmatch: '\"host\" == ''a'''\noptions:\n  path: /tmp/x\n")
+    assert handler.match == "\"host\" == 'a'"
+
+
+def test_pasted_options_indented_with_tabs():
+    handler, [_] = parse("id: x\ntopic: cpu\nkind: pushover\n\ttitle: t\n\tsound: siren\n")
+    assert handler.options == {"title": "t", "sound": "siren"}

@@ -220,7 +220,7 @@ def _load(text: str, path: str):
 
 def _repair_pasted_layout(text: str) -> str | None:
     """`kind: x` followed by indented lines → the same with an `options:` line in between."""
-    lines = text.splitlines()
+    lines = [re.sub(r"^\t+", lambda tabs: "  " * len(tabs.group()), line) for line in text.splitlines()]
     for index, line in enumerate(lines):
         if re.match(r"^kind:\s*\S", line) and index + 1 < len(lines) and re.match(r"^\s+\S", lines[index + 1]):
             return "\n".join(lines[: index + 1] + ["options:"] + lines[index + 1:]) + "\n"
@@ -234,6 +234,13 @@ def _raise_parse_error(text: str, path: str):
         mark = getattr(error, "problem_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = getattr(error, "problem", None) or str(error)
+        lines = text.splitlines()
+        source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+        if re.match(r'^match:\s*"', source_line):
+            expression = source_line.split(":", 1)[1].strip()
+            quoted = "'" + expression.replace("'", "''") + "'"
+            problem += (f"; YAML reads the leading \"...\" as the whole value: quote the expression, "
+                        f"match: {quoted}")
         raise TickError(f"not valid YAML or JSON: {problem}", line, column, path) from None
     raise TickError("not valid YAML or JSON", 1, 1, path)
 
