@@ -61,9 +61,10 @@ LEVEL_PROPERTIES = {"Crit", "Warn", "Info"}
 COMPARISONS = {"<", "<=", ">", ">=", "==", "!="}
 DURATION_TEXT = re.compile(r"^\d+(\.\d+)?(u|µ|ms|s|m|h|d|w)$")
 
-# A template checker takes the template text and raises an exception carrying an `offset` (the
-# character offset of the problem in the text) when the template does not compile.
-TemplateChecker = Callable[[str], object]
+# A template checker takes the property name (`message`, `embedTitle`, ...) and the template text,
+# and raises an exception carrying an `offset` (the character offset of the problem in the text)
+# when the template does not compile.
+TemplateChecker = Callable[[str, str], object]
 
 
 @dataclass
@@ -505,7 +506,7 @@ class _Checker:
         if not isinstance(node, ast.String):
             return
         try:
-            self.template_checker(node.value)
+            self.template_checker(call.name, node.value)
         except Exception as problem:  # the template module's own error type
             line, column = _position_in_string(node, getattr(problem, "offset", None))
             message = getattr(problem, "message", None) or str(problem)
