@@ -252,3 +252,11 @@ def test_unreadable_files_are_one_line_errors(home):
         assert result.returncode == 1 and result.stderr.count("\n") == 1, (args, result.stderr)
     assert tickpy(home, "define", "t", "-tick", "cpu_alert.tick", "-vars", "vars.json").stderr.startswith(
         "vars.json:2:1: error: invalid JSON in vars file")
+
+
+def test_vars_of_the_wrong_json_type_are_refused_naming_the_file(home):
+    (home / "tmpl.tick").write_text('dbrp "db"."rp"\nvar on bool\nstream|from().where(lambda: on)\n')
+    (home / "vars.json").write_text('{"on": {"type": "bool", "value": "false"}}')
+    result = tickpy(home, "define", "t", "-tick", "tmpl.tick", "-vars", "vars.json")
+    assert result.returncode == 1
+    assert result.stderr == "vars.json: error: invalid var \"on\": expected true or false, got 'false'\n"

@@ -63,17 +63,25 @@ def _value(name: str, kind: str, value):
         if isinstance(value, int):
             return Duration(value)
         total, text = 0, str(value)
+        if not text:
+            raise TickError(f'var "{name}": invalid duration {value!r}')
         for amount, unit in _DURATION.findall(text):
             total += int(amount) * _UNIT_NS[unit]
         if not _DURATION.fullmatch(text) and "".join(a + u for a, u in _DURATION.findall(text)) != text:
             raise TickError(f'var "{name}": invalid duration {value!r}')
         return Duration(total)
     if kind == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TickError(f'invalid var "{name}": expected float value, got {value!r}')
         return float(value)
     if kind == "int":
-        return int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TickError(f'invalid var "{name}": expected int value, got {value!r}')
+        return value
     if kind == "bool":
-        return bool(value)
+        if not isinstance(value, bool):
+            raise TickError(f'invalid var "{name}": expected true or false, got {value!r}')
+        return value
     if kind in ("lambda", "regex"):
         from tickpy.lang.parser import parse
 
@@ -84,5 +92,7 @@ def _value(name: str, kind: str, value):
     if kind in ("string", ""):
         return value
     if kind == "list":
+        if not isinstance(value, list):
+            raise TickError(f'invalid var "{name}": expected list of vars, got {value!r}')
         return [item.get("value") if isinstance(item, dict) else item for item in value]
     raise TickError(f'var "{name}": unknown type {kind!r}')

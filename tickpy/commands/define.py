@@ -62,7 +62,11 @@ def run(args: argparse.Namespace) -> int:
     raw_vars = read_vars_file(args.vars) if args.vars else (old.vars if old else {})
 
     program = parse(script, source_name)
-    problems = check(program, source_name, vars=var_values(raw_vars))
+    try:
+        values = var_values(raw_vars)
+    except TickError as error:
+        raise TickError(error.message, source_name=args.vars or f"task {args.name}") from None
+    problems = check(program, source_name, vars=values)
     for problem in problems:
         print(problem.render(), file=sys.stderr)
     if any(problem.severity == ERROR for problem in problems):
