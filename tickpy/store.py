@@ -128,6 +128,10 @@ class StoredTask:
     modified: str = ""
     last_enabled: str = ""  # "" when never enabled
 
+    @property
+    def name(self) -> str:
+        return self.id
+
     def dbrp_pairs(self) -> list[tuple[str, str]]:
         """(database, retention policy) pairs, the way replay routes points."""
         return [parse_dbrp(text) for text in self.dbrps]
