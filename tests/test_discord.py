@@ -319,7 +319,6 @@ def test_missing_ca_file_is_a_config_error(tmp_path):
 
 
 def test_embed_title_is_a_template_over_the_event(fake, config):
-    pytest.importorskip("tickpy.template.gotemplate")
     services = services_for(config)
     send(services, {"embed-title": "{{ .Level }} on {{ index .Tags \"host\" }} ({{ .TaskName }})"},
          event(Level.CRITICAL))

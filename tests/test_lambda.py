@@ -13,7 +13,7 @@ import math
 import pytest
 
 from tickpy.data.point import Point, Unsigned
-from tickpy.data.values import Duration, Timestamp
+from tickpy.data.values import Duration
 from tickpy.expr.compile import compile_lambda
 from tickpy.expr.types import EvalError
 from tickpy.lang import ast

@@ -98,7 +98,6 @@ def test_alert_template_replaces_the_body_and_sends_no_content_type(fake, tmp_pa
 
 
 def test_alert_template_renders_the_event(fake, tmp_path):
-    pytest.importorskip("tickpy.template.gotemplate")
     config = conf(tmp_path, f"""\
 [[httppost]]
   endpoint = "tmpl"

@@ -5,15 +5,8 @@ servers received and at the topics afterwards."""
 
 from __future__ import annotations
 
-import importlib.util
-
-import pytest
-
 from conftest import run_tickpy
 from fake_services import FakeServices
-
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("tickpy.expr.compile") is None,
-                                reason="tickpy run needs the lambda compiler (tickpy.expr.compile)")
 
 CPU_ALERT_TICK = """dbrp "telegraf"."autogen"
 

@@ -36,7 +36,7 @@ from typing import Optional, Protocol
 
 from tickpy.data.values import Duration, Timestamp
 from tickpy.expr import goregex
-from tickpy.expr.functions import BUILTINS, Builtin, FunctionError, domain_text, float_to_int64, wrap_int64
+from tickpy.expr.functions import BUILTINS, Builtin, FunctionError, float_to_int64, wrap_int64
 from tickpy.expr.types import (EvalError, InvalidType, MissingType, Pattern, go_type_name, type_name,
                                value_type_name)
 from tickpy.lang import ast
