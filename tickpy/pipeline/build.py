@@ -7,8 +7,8 @@ read, the builders create the runtime nodes (so the order of properties does not
 Kapacitor, where properties only set fields).
 
 A node or property the engine cannot run is refused here, with its position: `tickpy run` never
-silently ignores part of a script. Issue-7 nodes (windows, aggregates...) plug in by adding a
-builder class to `CHAIN_BUILDERS`.
+silently ignores part of a script. Each node kind has a builder class (tickpy/pipeline/
+node_builder.py), listed in `CHAIN_BUILDERS`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from tickpy.lang import ast
 from tickpy.lang.catalogue import HANDLER_PROPERTIES, lookup_key, node_type
 from tickpy.lang.errors import TickError
 from tickpy.pipeline.grouping import grouping_from_dimensions
+from tickpy.pipeline import build_combine, build_transform, build_window
 from tickpy.pipeline.node import Node
+from tickpy.pipeline.node_builder import BATCH, STREAM, NodeBuilder, flatten, string_args
 from tickpy.pipeline.nodes.alert import AlertNode
 from tickpy.pipeline.nodes.eval import EvalNode
 from tickpy.pipeline.nodes.from_ import FromNode
@@ -95,7 +97,7 @@ class _Builder:
             self.statement(statement)
         if self.stream is None:
             raise TickError("the script has no stream: nothing would receive points", 1, 1, self.source_name)
-        nodes = self.stream.instantiate(self)
+        nodes = self.stream.instantiate()
         return Task(self.task_name, nodes[0], nodes, self.dbrps)
 
     def dot(self, program: ast.Program) -> str:
@@ -176,6 +178,16 @@ class _Builder:
             raise self.error(f"@{name}: UDFs need a Kapacitor server; tickpy run cannot run them", right)
         return receiver.property(name, args, right)
 
+    def make_node_builder(self, name: str, args: list, at: ast.Node) -> NodeBuilder:
+        """The builder for `|name(args)`, or an error naming what tickpy cannot run."""
+        if self.outline_only:
+            return OutlineBuilder(self, at, kind=name)
+        builder_class = CHAIN_BUILDERS.get(name)
+        if builder_class is None:
+            reason = NOT_RUNNABLE.get(name, "it is not supported by tickpy run yet")
+            raise self.error(f"|{name}(): {reason}", at)
+        return builder_class(self, at, args)
+
     def variables(self) -> dict:
         """The script's plain values, for lambdas that name them (`"value" > threshold`)."""
         return {name: value for name, value in self.scope.items()
@@ -189,92 +201,6 @@ class _Builder:
         return compile_lambda(expression, self.variables(), self.source_name)
 
 
-# ---------------------------------------------------------------------------------------------
-# Node builders
-
-
-def _strings(builder: _Builder, args: list, at: ast.Node) -> list[str]:
-    for value in args:
-        if not isinstance(value, str):
-            raise builder.error(f"expected strings, got {value!r}", at)
-    return list(args)
-
-
-def _flatten(values: list) -> list:
-    flat = []
-    for value in values:
-        flat.extend(value if isinstance(value, list) else [value])
-    return flat
-
-
-class NodeBuilder:
-    """Collects the properties of one pipeline node; `create()` makes the runtime node."""
-
-    kind = ""
-    go_type = ""  # the catalogue's type name, for telling properties from chaining methods
-
-    def __init__(self, builder: _Builder, at: ast.Node, args: list | None = None):
-        self.builder = builder
-        self.at = at
-        self.args = args or []
-        self.children: list[NodeBuilder] = []
-        self._node: Node | None = None
-        # Kapacitor numbers nodes in the order the script creates them: stream0, from1, alert2.
-        self.node_id = builder.next_id(self.kind.lower())
-
-    # What a script can do with a node -------------------------------------------------------
-
-    def chain_node(self, name: str, args: list, at: ast.Node) -> "NodeBuilder":
-        child_class = CHAIN_BUILDERS.get(name)
-        if self.builder.outline_only:
-            child = OutlineBuilder(self.builder, at, kind=name)
-        elif child_class is None:
-            raise self.builder.error(f"|{name}() is not supported by tickpy run yet", at)
-        else:
-            child = child_class(self.builder, at, args)
-        self.children.append(child)
-        return child
-
-    def property(self, name: str, args: list, at: ast.Node):
-        if self.builder.outline_only:
-            return self
-        setter = getattr(self, "set_" + name, None)
-        if setter is None:
-            raise self.builder.error(f".{name}() on |{self.kind}() is not supported by tickpy run yet", at)
-        result = setter(args, at)
-        return self if result is None else result
-
-    def set_quiet(self, args, at):
-        self.quiet = True
-
-    # Making the runtime nodes ---------------------------------------------------------------
-
-    def create(self) -> Node:
-        raise NotImplementedError
-
-    def walk(self):
-        """This builder and all below it, each once, parents first."""
-        seen: set[int] = set()
-        queue = [self]
-        while queue:
-            current = queue.pop(0)
-            if id(current) not in seen:
-                seen.add(id(current))
-                yield current
-                queue.extend(current.children)
-
-    def instantiate(self, builder: _Builder) -> list[Node]:
-        """Create this node and everything below it; returns them parents first."""
-        if self._node is not None:
-            return []
-        self._node = self.create()
-        created = [self._node]
-        for child in self.children:
-            created += child.instantiate(builder)
-            self._node.add_child(child._node)
-        return created
-
-
 class OutlineBuilder(NodeBuilder):
     """Any node, when only the graph's shape is wanted: properties are not looked at."""
 
@@ -282,9 +208,14 @@ class OutlineBuilder(NodeBuilder):
         self.kind = kind
         super().__init__(builder, at, args)
 
+    @property
+    def provides(self):
+        return BATCH if self.kind == "batch" else STREAM
+
 
 class StreamBuilder(NodeBuilder):
     kind = "stream"
+    provides = STREAM
 
     def chain_node(self, name, args, at):
         if name != "from":
@@ -303,19 +234,19 @@ class FromBuilder(NodeBuilder):
         self.node = FromNode("")
 
     def set_measurement(self, args, at):
-        (self.node.measurement,) = _strings(self.builder, args, at)
+        (self.node.measurement,) = string_args(self.builder, args, at)
 
     def set_database(self, args, at):
-        (self.node.database,) = _strings(self.builder, args, at)
+        (self.node.database,) = string_args(self.builder, args, at)
 
     def set_retentionPolicy(self, args, at):
-        (self.node.retention_policy,) = _strings(self.builder, args, at)
+        (self.node.retention_policy,) = string_args(self.builder, args, at)
 
     def set_where(self, args, at):
         self.node.where = self.builder.compile_lambda(args[0], at)
 
     def set_groupBy(self, args, at):
-        self.dimensions = _flatten(args)
+        self.dimensions = flatten(args)
 
     def set_groupByMeasurement(self, args, at):
         self.by_measurement = True
@@ -352,10 +283,10 @@ class GroupByBuilder(NodeBuilder):
         self.by_measurement = True
 
     def set_exclude(self, args, at):
-        self.excluded = tuple(_strings(self.builder, _flatten(args), at))
+        self.excluded = tuple(string_args(self.builder, flatten(args), at))
 
     def create(self):
-        grouping = grouping_from_dimensions(_flatten(self.args), getattr(self, "by_measurement", False),
+        grouping = grouping_from_dimensions(flatten(self.args), getattr(self, "by_measurement", False),
                                             getattr(self, "excluded", ()))
         return GroupByNode(self.node_id, grouping)
 
@@ -371,13 +302,13 @@ class EvalBuilder(NodeBuilder):
         self.quiet = False
 
     def set_as(self, args, at):
-        self.names = _strings(self.builder, args, at)
+        self.names = string_args(self.builder, args, at)
 
     def set_keep(self, args, at):
-        self.keep = _strings(self.builder, args, at)
+        self.keep = string_args(self.builder, args, at)
 
     def set_tags(self, args, at):
-        self.tags = _strings(self.builder, args, at)
+        self.tags = string_args(self.builder, args, at)
 
     def create(self):
         if len(self.names) != len(self.args):
@@ -402,7 +333,7 @@ class LogBuilder(NodeBuilder):
         self.level = level
 
     def set_prefix(self, args, at):
-        (self.prefix,) = _strings(self.builder, args, at)
+        (self.prefix,) = string_args(self.builder, args, at)
 
     def create(self):
         return LogNode(self.node_id, self.builder.services.out, self.level, self.prefix)
@@ -565,4 +496,22 @@ CHAIN_BUILDERS: dict[str, type[NodeBuilder]] = {
     "eval": EvalBuilder,
     "log": LogBuilder,
     "alert": AlertBuilder,
+    **build_window.BUILDERS,
+    **build_transform.BUILDERS,
+    **build_combine.BUILDERS,
+}
+
+# Nodes Kapacitor has that need something a replay does not have; `tickpy run` refuses them.
+NOT_RUNNABLE = {
+    "influxDBOut": "writes to InfluxDB, which tickpy run does not have",
+    "httpOut": "serves results over Kapacitor's HTTP API, which tickpy run does not have",
+    "httpPost": "posts every point to a URL; tickpy run only posts alert events (alert().post())",
+    "kapacitorLoopback": "writes back into a Kapacitor server, which tickpy run does not have",
+    "sideload": "reads files on a Kapacitor server; tickpy run cannot run it",
+    "holtWinters": "forecasting is not implemented in tickpy run",
+    "holtWintersWithFit": "forecasting is not implemented in tickpy run",
+    "k8sAutoscale": "scales Kubernetes deployments; tickpy run cannot run it",
+    "swarmAutoscale": "scales Docker Swarm services; tickpy run cannot run it",
+    "ec2Autoscale": "scales EC2 groups; tickpy run cannot run it",
+    "query": "batch queries need an InfluxDB; tickpy run cannot run them",
 }

@@ -1,7 +1,8 @@
 """The runtime node: what every stage of a running task is.
 
 Points flow down from `stream` through each node's `point()`; a node passes what it keeps on with
-`emit()`. Time is the data's own clock: before each point the replay calls `advance(time)` on
+`emit()`. Batches (a window's output, tickpy/data/batch.py) flow the same way through `batch()`
+and `emit_batch()`; each batch counts as one in the node's statistics, as in Kapacitor. Time is the data's own clock: before each point the replay calls `advance(time)` on
 every node of the task, so nodes that act on time passing (windows, deadman) can do so even when
 no point reaches them; `finish()` is called once at the end of the data.
 
@@ -11,6 +12,7 @@ Each node counts points in and out and evaluation errors, the figures Kapacitor 
 
 from __future__ import annotations
 
+from tickpy.data.batch import Batch
 from tickpy.data.point import Point
 
 
@@ -41,6 +43,15 @@ class Node:
         for child in self.children:
             child.point(point)
 
+    def batch(self, batch: Batch) -> None:
+        self.points_in += 1
+        self.emit_batch(batch)
+
+    def emit_batch(self, batch: Batch) -> None:
+        self.points_out += 1
+        for child in self.children:
+            child.batch(batch)
+
     def advance(self, now: int) -> None:
         """The replay clock reached `now` (ns). Default: nothing to do."""
 
@@ -62,3 +73,28 @@ class Node:
             seen.add(id(node))
             yield node
             stack.extend(node.children)
+
+
+class PointwiseNode(Node):
+    """A node that looks at each point alone (where, eval, log...): it implements `transform()`,
+    and both edge types work. On a batch edge each point of the batch is transformed and the
+    batch goes on with what was kept, even if that is nothing, as Kapacitor's where does."""
+
+    def transform(self, point: Point) -> Point | None:
+        """The point to pass on, or None to drop it."""
+        raise NotImplementedError
+
+    def point(self, point: Point) -> None:
+        self.points_in += 1
+        result = self.transform(point)
+        if result is not None:
+            self.emit(result)
+
+    def batch(self, batch: Batch) -> None:
+        self.points_in += 1
+        kept = []
+        for point in batch.points:
+            result = self.transform(point)
+            if result is not None:
+                kept.append(result)
+        self.emit_batch(batch.with_points(kept))

@@ -9,10 +9,10 @@ unless `.quiet()`).
 from __future__ import annotations
 
 from tickpy.data.point import Point
-from tickpy.pipeline.node import Node
+from tickpy.pipeline.node import PointwiseNode
 
 
-class EvalNode(Node):
+class EvalNode(PointwiseNode):
     kind = "eval"
 
     def __init__(self, node_id: str, expressions: list, names: list[str], keep: list[str] | None,
@@ -24,17 +24,15 @@ class EvalNode(Node):
         self.tag_names = set(tag_names)
         self.quiet = quiet
 
-    def point(self, point: Point) -> None:
-        self.points_in += 1
+    def transform(self, point: Point) -> Point | None:
         try:
-            result = self._evaluate(point)
+            return self._evaluate(point)
         except Exception as error:
             if self.quiet:
                 self.errors += 1
             else:
                 self.count_error(f"error evaluating expression: {error}")
-            return
-        self.emit(result)
+            return None
 
     def _evaluate(self, point: Point) -> Point:
         scope = point.copy()  # lambdas after the first see the values computed so far

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 
 from tickpy.alert.event import format_time
-from tickpy.pipeline.node import Node
+from tickpy.pipeline.node import PointwiseNode
 
 LEVELS = ("DEBUG", "INFO", "WARN", "ERROR", "OFF")
 
 
-class LogNode(Node):
+class LogNode(PointwiseNode):
     kind = "log"
 
     def __init__(self, node_id: str, out, level: str = "INFO", prefix: str = ""):
@@ -23,11 +23,10 @@ class LogNode(Node):
         self.level = level
         self.prefix = prefix
 
-    def point(self, point) -> None:
-        self.points_in += 1
+    def transform(self, point):
         if self.level != "OFF" and self.out is not None:
             record = {"name": point.name, "group": point.group, "tags": point.tags,
                       "fields": point.fields, "time": format_time(point.time)}
             prefix = f"{self.prefix} " if self.prefix else ""
             self.out.write(f"{self.level} {prefix}{json.dumps(record, default=str)}\n")
-        self.emit(point)
+        return point
