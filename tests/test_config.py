@@ -244,7 +244,7 @@ def test_unknown_key_is_an_error_with_its_line(tmp_path):
     error = error_of(tmp_path, '[http]\nbind-address = ":9092"\n\n[pushover]\nenabled = false\ntitel = "x"\n')
     assert error.line == 6
     assert (error.section, error.key) == ("[pushover]", "titel")
-    assert error.render().startswith(str(tmp_path / "kapacitor.conf") + ":6: error: [pushover] titel: unknown key")
+    assert error.render().startswith(str(tmp_path / "kapacitor.conf") + ":6:1: error: [pushover] titel: unknown key")
 
 
 def test_wrong_type_is_an_error(tmp_path):

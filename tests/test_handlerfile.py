@@ -139,7 +139,7 @@ def test_lint_reports_what_define_would():
     [warning] = lint_handler_text(PUSHOVER_PAGE_EXAMPLE, "p.yaml")
     assert warning.render().startswith("p.yaml:3:1: warning: the options are indented under kind:")
     [error] = lint_handler_text("id: x\ntopic: cpu\nkind: pushover\noptions:\n  titel: t\n", "p.yaml")
-    assert error.render() == ('p.yaml:5:1: error: pushover handler: unknown option "titel" '
+    assert error.render() == ('p.yaml:5:3: error: pushover handler: unknown option "titel" '
                               '(known: device, title, url, url-title, sound, user-key)')
 
 

@@ -134,11 +134,26 @@ def test_kind_option_forces_a_tickscript(tmp_path):
     assert result.returncode == 1 and result.stdout.startswith("script.txt:3:10: error: ")
 
 
-def test_handler_files_never_give_a_traceback(tmp_path):
-    write(tmp_path, "handler.yaml", "id: x\ntopic: cpu\nkind: log\noptions:\n  path: /tmp/x.log\n")
-    result = run_tickpy("lint", "handler.yaml", cwd=tmp_path)
-    assert result.returncode in (0, 1)
-    assert "Traceback" not in result.stdout + result.stderr
+def test_handler_files_are_checked_with_positions(tmp_path):
+    # Handler file keys and per-kind options as in Kapacitor's docs (pushover: device, title, url,
+    # url-title, sound); a misspelt option is reported on its own line and column.
+    write(tmp_path, "good.yaml", "id: x\ntopic: cpu\nkind: log\noptions:\n  path: /tmp/x.log\n")
+    write(tmp_path, "bad.yaml", "id: x\ntopic: cpu\nkind: pushover\noptions:\n  titel: hi\n")
+    assert run_tickpy("lint", "good.yaml", cwd=tmp_path).stdout == ""
+    result = run_tickpy("lint", "good.yaml", "bad.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith('bad.yaml:5:3: error: pushover handler: unknown option "titel"')
+
+
+def test_config_files_are_checked_with_positions(tmp_path):
+    # kapacitor.conf's [pushover] keys (services/pushover/config.go): enabled, token, user-key, url.
+    write(tmp_path, "kapacitor.conf", '[pushover]\nenabled = true\n  tokn = "x"\n')
+    result = run_tickpy("lint", "kapacitor.conf", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("kapacitor.conf:3:3: error: [pushover] tokn: unknown key")
+    write(tmp_path, "settings.txt", '[pushover]\nenabled = true\ntoken = "x"\nuser-key = "y"\n')
+    result = run_tickpy("lint", "--kind", "config", "settings.txt", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "")
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

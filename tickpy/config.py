@@ -206,9 +206,23 @@ class Config:
     def error(self, message: str, section: str, key: str = "", index: int = 0) -> ConfigError:
         """A ConfigError positioned on the key (or the section) when the file says where it is."""
         line = self._locator.line_of(section, index, key) if self._locator else 0
+        column = self._locator.column_of(line, key) if line else 0
         where = f"{section} {key}".strip() if key else section
-        return ConfigError(f"{where}: {message}", line, 0, self.path or "<environment>",
+        return ConfigError(f"{where}: {message}", line, column, self.path or "<environment>",
                            section=section, key=key)
+
+
+def lint_config_text(text: str, source_name: str) -> list[ConfigError]:
+    """The problem of a kapacitor.conf's text, for `tickpy lint` (which stops at the first, as
+    loading does). The environment is left out: lint judges the file, not the machine."""
+    config = Config(path=source_name)
+    config._locator = _Locator(text)
+    try:
+        _decode_document(config, _parse_toml(text, source_name))
+        _validate(config)
+    except ConfigError as error:
+        return [error]
+    return []
 
 
 def load_config(path: str | None = None, environ: Mapping[str, str] = os.environ) -> Config:
@@ -487,6 +501,12 @@ class _Locator:
 
     def __init__(self, text: str):
         self._lines = text.splitlines()
+
+    def column_of(self, line: int, key: str) -> int:
+        """Where `key` starts on `line` (1-based), or where the line's text starts."""
+        text = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
+        found = text.find(key) if key else -1
+        return found + 1 if found >= 0 else len(text) - len(text.lstrip()) + 1
 
     def line_of(self, section: str, index: int, key: str) -> int:
         match = re.match(r"\[+([^\]]+)\]", section)

@@ -112,7 +112,7 @@ def validate_handler(handler: StoredHandler, path: str = "<handler>", text: str 
         _check_options(handler.kind, dict(handler.options))
     except TickError as error:
         line = _line_of_option(text, error.message, handler.options)
-        raise TickError(error.message, line, 1, path) from None
+        raise TickError(error.message, line, _indent_of(text, line) + 1, path) from None
 
 
 def _check_options(kind: str, options: dict) -> None:
@@ -243,6 +243,13 @@ def _raise_parse_error(text: str, path: str):
                         f"match: {quoted}")
         raise TickError(f"not valid YAML or JSON: {problem}", line, column, path) from None
     raise TickError("not valid YAML or JSON", 1, 1, path)
+
+
+def _indent_of(text: str, line: int) -> int:
+    """How far line `line` is indented: where its option name starts, less one."""
+    lines = text.splitlines()
+    written = lines[line - 1] if 0 < line <= len(lines) else ""
+    return len(written) - len(written.lstrip(" \t{,\"'"))
 
 
 def _line_of(text: str, key: str, indented: bool = False) -> int:
