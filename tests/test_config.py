@@ -362,6 +362,16 @@ def test_handler_used_while_disabled_names_section_and_key(tmp_path):
         config.check_handler_enabled("pushover")
     assert (caught.value.section, caught.value.key, caught.value.line) == ("[pushover]", "enabled", 2)
     assert "[pushover] has enabled = false" in caught.value.message
+    # The error is raised at the script's handler, so the message itself names the config file.
+    assert caught.value.message.endswith(f"({path}:2)")
+
+
+def test_disabled_second_discord_workspace_names_its_own_line(tmp_path):
+    path = write(tmp_path, '[[discord]]\nenabled = true\ndefault = true\nworkspace = "a"\n'
+                           'url = "https://d.example/1"\n[[discord]]\nworkspace = "b"\nenabled = false\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, environ={}).check_handler_enabled("discord", {"workspace": "b"})
+    assert caught.value.line == 8 and caught.value.message.endswith(f"({path}:8)")
 
 
 def test_discord_handler_names_an_unknown_workspace(tmp_path):

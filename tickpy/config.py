@@ -182,14 +182,17 @@ class Config:
         elif kind == "discord":
             workspace = self.discord_workspace(str(options.get("workspace") or ""))
             if not workspace.enabled:
-                raise self.error(self._disabled_text("discord", workspace.label()), workspace.label(),
-                                 "enabled", index=self.discord.index(workspace))
+                index = self.discord.index(workspace)
+                raise self.error(self._disabled_text("discord", workspace.label(), index), workspace.label(),
+                                 "enabled", index=index)
 
-    def _disabled_text(self, kind: str, section: str) -> str:
+    def _disabled_text(self, kind: str, section: str, index: int = 0) -> str:
         if self.path is None:
             return (f"the {kind} handler is used but no kapacitor.conf was given "
                     f"(use --config FILE or {CONFIG_ENV}) to enable {section}")
-        return f"the {kind} handler is used but {section} has enabled = false"
+        line = self._locator.line_of(section, index, "enabled") if self._locator else 0
+        where = f"{self.path}:{line}" if line else self.path
+        return f"the {kind} handler is used but {section} has enabled = false ({where})"
 
     def secrets(self) -> list[Secret]:
         """Every credential in this config, for redaction of output that mentions them."""
