@@ -188,7 +188,7 @@ def test_list_topics_and_topic_handlers_layout(home):
 def test_handler_file_mistakes_are_reported_with_their_line(home):
     (home / "h.yaml").write_text("id: x\ntopic: cpu\nkind: pushover\noptions:\n  title: t\n  titel: oops\n")
     result = tickpy(home, "define-topic-handler", "h.yaml")
-    assert result.returncode == 1 and 'h.yaml:6:1: error: pushover handler: unknown option "titel"' in result.stderr
+    assert result.returncode == 1 and 'h.yaml:6:3: error: pushover handler: unknown option "titel"' in result.stderr
     (home / "h.yaml").write_text("id: x\ntopic: cpu\nkind: carrier-pigeon\n")
     result = tickpy(home, "define-topic-handler", "h.yaml")
     assert result.returncode == 1 and "h.yaml:3:1:" in result.stderr
@@ -260,3 +260,27 @@ def test_vars_of_the_wrong_json_type_are_refused_naming_the_file(home):
     result = tickpy(home, "define", "t", "-tick", "tmpl.tick", "-vars", "vars.json")
     assert result.returncode == 1
     assert result.stderr == "vars.json: error: invalid var \"on\": expected true or false, got 'false'\n"
+
+
+def test_run_routes_points_by_dbrp_from_headers_or_the_dbrp_flag(home):
+    # Kapacitor hands a task only the points written to its dbrps; a replay file says where its
+    # points were written with influx_inspect's "# CONTEXT-DATABASE" headers, or --dbrp does.
+    (home / "plain.lp").write_text("cpu,host=a usage_idle=5 1000000000\n")
+    (home / "headed.lp").write_text("# DML\n# CONTEXT-DATABASE: telegraf\n# CONTEXT-RETENTION-POLICY: autogen\n"
+                                    "cpu,host=a usage_idle=5 1000000000\n")
+    assert tickpy(home, "define", "cpu_alert", "-tick", "cpu_alert.tick").returncode == 0
+    assert tickpy(home, "enable", "cpu_alert").returncode == 0
+
+    unrouted = tickpy(home, "run", "--replay", "plain.lp", "--events", "-")
+    assert unrouted.returncode == 0 and unrouted.stdout == ""
+    assert "task cpu_alert: no point was in its dbrps (telegraf.autogen)" in unrouted.stderr
+    assert "--dbrp telegraf.autogen" in unrouted.stderr
+
+    for run in (tickpy(home, "run", "--replay", "plain.lp", "--dbrp", "telegraf.autogen", "--events", "-"),
+                tickpy(home, "run", "--replay", "headed.lp", "--events", "-")):
+        [event] = [json.loads(line) for line in run.stdout.splitlines()]
+        assert (event["id"], event["level"]) == ("cpu:nil", "CRITICAL")  # {{ .Name }}:{{ .Group }}
+        assert "no point was in its dbrps" not in run.stderr
+
+    wrong = tickpy(home, "run", "--replay", "plain.lp", "--dbrp", "telegraf")
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr

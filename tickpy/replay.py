@@ -16,20 +16,24 @@ from tickpy.pipeline.node import Node
 PROGRESS_EVERY = 100_000  # points between progress updates on a terminal
 
 
-def replay(path: str, tasks: list, services, precision: str = "ns", progress=None) -> None:
+def replay(path: str, tasks: list, services, precision: str = "ns", progress=None,
+           dbrp: tuple[str, str] = ("", "")) -> None:
     """Replay a line protocol file (or `-`, stdin)."""
     with open_line_protocol(path) as lines:
-        replay_lines(lines, path, tasks, services, precision, progress)
+        replay_lines(lines, path, tasks, services, precision, progress, dbrp)
 
 
-def replay_lines(lines, source_name: str, tasks: list, services, precision: str = "ns", progress=None) -> None:
-    """Replay line protocol lines from any iterable (a file, a list)."""
+def replay_lines(lines, source_name: str, tasks: list, services, precision: str = "ns", progress=None,
+                 dbrp: tuple[str, str] = ("", "")) -> None:
+    """Replay line protocol lines from any iterable (a file, a list). `dbrp` is the database and
+    retention policy of points before any `# CONTEXT-DATABASE` header."""
     report = services.report
     clocked = [[node for node in task.nodes if type(node).advance is not Node.advance] for task in tasks]
     if services.topics is not None:
         clocked.append([services.topics])  # aggregate handlers run on the same clock
     routes = [set(task.dbrps) for task in tasks]
     reader = PointReader(lines, source_name=source_name, precision=precision,
+                         database=dbrp[0], retention_policy=dbrp[1],
                          on_skip=lambda skipped: report.skip(skipped.format(source_name)))
     now = None
     for point in reader:

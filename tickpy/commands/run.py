@@ -32,6 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="print the notifications that would be sent instead of sending them")
     parser.add_argument("--precision", default="ns", choices=("ns", "n", "us", "u", "ms", "s", "m", "h"),
                         help="unit of the data's timestamps (default: ns)")
+    parser.add_argument("--dbrp", metavar="DB.RP", type=_dbrp,
+                        help="database and retention policy of the points (until a "
+                             "# CONTEXT-DATABASE header says otherwise), for tasks defined with -dbrp")
     parser.add_argument("--config", metavar="FILE", help="kapacitor.conf (default: $TICKPY_CONFIG)")
     parser.add_argument("--home", metavar="DIR", help="tickpy home with the task store (default: $TICKPY_HOME)")
     parser.add_argument("--quiet", action="store_true", help="no summary on stderr")
@@ -75,11 +78,11 @@ def _run(args: argparse.Namespace) -> int:
     tasks = []
     for name, program, source_name, template_vars, dbrps in sources:
         task = build_task(program, name, services, source_name, template_vars)
-        task.dbrps += dbrps
+        task.dbrps += [dbrp for dbrp in dbrps if dbrp not in task.dbrps]
         tasks.append(task)
     progress = terminal_progress if sys.stderr.isatty() and _is_large(args.replay) else None
     try:
-        replay(args.replay, tasks, services, args.precision, progress)
+        replay(args.replay, tasks, services, args.precision, progress, args.dbrp or ("", ""))
     finally:
         if progress is not None:
             sys.stderr.write("\n")
@@ -94,7 +97,30 @@ def _run(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     if not args.quiet:
         sys.stderr.write(services.report.render(tasks))
+        for hint in _unrouted_hints(tasks, services.report.points_read):
+            print(hint, file=sys.stderr)
     return EXIT_OK
+
+
+def _dbrp(text: str) -> tuple[str, str]:
+    from tickpy.store import parse_dbrp
+
+    try:
+        return parse_dbrp(text)
+    except TickError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
+def _unrouted_hints(tasks: list, points_read: int) -> list[str]:
+    """Why a task with dbrps got nothing: the usual cause is data without a database header."""
+    hints = []
+    for task in tasks:
+        if task.dbrps and points_read and task.stream.points_in == 0:
+            first = task.dbrps[0]
+            hints.append(f"task {task.name}: no point was in its dbrps "
+                         f"({', '.join(f'{db}.{rp}' for db, rp in task.dbrps)}); "
+                         f"points need a # CONTEXT-DATABASE header or --dbrp {first[0]}.{first[1]}")
+    return hints
 
 
 def _load_script(path: str):
