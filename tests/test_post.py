@@ -180,6 +180,23 @@ def test_floats_are_written_as_go_writes_them(number, text):
     assert marshal(number) == text
 
 
+# Go's encoding/json string escaping (encode.go appendString with escapeHTML): quotes, backslash,
+# \n \r \t by letter, other control characters as \u00XX, <>& and U+2028/9 as \uXXXX.
+@pytest.mark.parametrize("text, written", [
+    ('a"b\\c', '"a\\"b\\\\c"'),
+    ("line\nnext\ttab\rret", '"line\\nnext\\ttab\\rret"'),
+    ("\x01\x1f", '"\\u0001\\u001f"'),
+    ("<b>&amp;", '"\\u003cb\\u003e\\u0026amp;"'),
+    ("{&#34;Name&#34;:&#34;cpu&#34;}", '"{\\u0026#34;Name\\u0026#34;:\\u0026#34;cpu\\u0026#34;}"'),
+    ("sep\u2028\u2029", '"sep\\u2028\\u2029"'),
+    ("héllo ✓", '"héllo ✓"'),
+])
+def test_strings_are_escaped_as_go_escapes_them(text, written):
+    from tickpy.handlers.gojson import marshal
+
+    assert marshal(text) == written
+
+
 def test_nan_cannot_be_sent_and_is_reported(fake, tmp_path):
     event = cpu_event()
     event.series[0]["values"] = [["2023-11-14T22:13:20.25Z", float("nan")]]

@@ -19,9 +19,6 @@ import math
 import re
 from decimal import Decimal
 
-_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_HTML_AND_SEPARATORS = {"<", ">", "&", "\u2028", "\u2029"}
-
 
 class GoJSONError(ValueError):
     """A value Go's encoder refuses (NaN and infinities)."""
@@ -40,7 +37,23 @@ def marshal(value) -> str:
 
 
 def _write(value, parts: list[str]) -> None:
-    if value is None:
+    kind = type(value)  # exact types first: the common case, without a chain of isinstance
+    if kind is str:
+        parts.append('"' + value + '"' if _PLAIN.match(value) else quote(value))
+    elif kind is float:
+        parts.append(format_float(value))
+    elif kind is dict:
+        parts.append("{")
+        first = True
+        for key, item in value.items():
+            if not first:
+                parts.append(",")
+            first = False
+            key = key if type(key) is str else str(key)
+            parts.append(('"' + key + '":') if _PLAIN.match(key) else quote(key) + ":")
+            _write(item, parts)
+        parts.append("}")
+    elif value is None:
         parts.append("null")
     elif value is True:
         parts.append("true")
@@ -53,14 +66,7 @@ def _write(value, parts: list[str]) -> None:
     elif isinstance(value, str):
         parts.append(quote(value))
     elif isinstance(value, dict):
-        parts.append("{")
-        for index, (key, item) in enumerate(value.items()):
-            if index:
-                parts.append(",")
-            parts.append(quote(str(key)))
-            parts.append(":")
-            _write(item, parts)
-        parts.append("}")
+        _write(dict(value), parts)
     elif isinstance(value, (list, tuple)):
         parts.append("[")
         for index, item in enumerate(value):
@@ -78,6 +84,9 @@ def format_float(number: float) -> str:
         raise GoJSONError(f"json: unsupported value: {_go_float_name(number)}")
     if number == 0:
         return "-0" if math.copysign(1.0, number) < 0 else "0"
+    text = repr(number)
+    if "e" not in text:  # [1e-4, 1e16): Python's shortest digits in fixed form, as Go writes them
+        return text[:-2] if text.endswith(".0") else text
     magnitude = abs(number)
     if magnitude < 1e-6 or magnitude >= 1e21:
         return _exponent_form(number)
@@ -114,16 +123,21 @@ def quote(text: str) -> str:
     """A Go JSON string literal (HTML-safe escaping, as the Encoder does by default)."""
     if _PLAIN.match(text):
         return '"' + text + '"'
-    return '"' + _SPECIAL.sub(_escape, text) + '"'
+    # The usual specials by plain replaces (details texts are full of `&`), backslash first;
+    # the rare ones (other control characters, separators, lone surrogates) by the regex.
+    text = (text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\u003c")
+            .replace(">", "\\u003e").replace("&", "\\u0026").replace("\n", "\\n")
+            .replace("\r", "\\r").replace("\t", "\\t"))
+    if _RARE.search(text):
+        text = _RARE.sub(_escape, text)
+    return '"' + text + '"'
 
 
-_SPECIAL = re.compile(r'["\\\x00-\x1f<>&\u2028\u2029\ud800-\udfff]')
+_RARE = re.compile(r'[\x00-\x1f\u2028\u2029\ud800-\udfff]')
 
 
 def _escape(match: re.Match) -> str:
     char = match.group()
-    if char in _SHORT_ESCAPES:
-        return _SHORT_ESCAPES[char]
     if "\ud800" <= char <= "\udfff":
         return "\ufffd"  # Go replaces invalid UTF-8 (lone surrogates here) by U+FFFD
     return f"\\u{ord(char):04x}"

@@ -286,6 +286,9 @@ def urlquery_function(*args) -> str:
 def _json_ready(value):
     """The value as encoding/json sees it: structs keep field order, maps sort their keys,
     times are RFC3339 strings, durations integer nanoseconds."""
+    kind = type(value)
+    if kind is str or kind is float or kind is int or kind is bool or value is None:
+        return value  # most values of an alert's data, checked first
     if isinstance(value, GoStruct):
         return {key: _json_ready(item) for key, item in value.items()}
     if isinstance(value, dict):

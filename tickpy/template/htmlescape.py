@@ -20,15 +20,19 @@ def _table(mapping: dict) -> dict:
     return str.maketrans(mapping)
 
 
-_HTML = _table({"\0": "\ufffd", '"': "&#34;", "&": "&amp;", "'": "&#39;", "+": "&#43;", "<": "&lt;",
-                ">": "&gt;"})
 _HTML_NOSPACE = _table({"\0": "&#xfffd;", "\t": "&#9;", "\n": "&#10;", "\v": "&#11;", "\f": "&#12;",
                         "\r": "&#13;", " ": "&#32;", '"': "&#34;", "&": "&amp;", "'": "&#39;",
                         "+": "&#43;", "<": "&lt;", "=": "&#61;", ">": "&gt;", "`": "&#96;"})
 
 
 def html_escaper(value) -> str:
-    return stringify(value).translate(_HTML)
+    # A chain of replaces is several times faster than translate() on the long JSON texts of
+    # Kapacitor's default details; `&` goes first so the entities it adds are not escaped again.
+    text = stringify(value)
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    return (text.replace('"', "&#34;").replace("'", "&#39;").replace("+", "&#43;")
+            .replace("<", "&lt;").replace(">", "&gt;").replace("\0", "\ufffd"))
 
 
 def nospace_escaper(value) -> str:
