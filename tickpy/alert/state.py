@@ -3,9 +3,9 @@
 This follows Kapacitor's alert.go (`determineLevel`, `alertState.Point`, `addEvent`, `triggered`,
 `percentChange`, `updateFlapping`, `updateExpired`); see spec §1:
 
-- the level is found by trying the expressions from CRITICAL down to the current level, then, if
-  the current level has a reset expression that is not true, staying put, else trying from the
-  current level down to INFO; an expression that fails to evaluate counts as not true;
+- the level is found by trying the expressions from CRITICAL down to the current level included,
+  then, if the current level has a reset expression that is not true, staying put, else trying
+  from the current level down to INFO; an expression that fails to evaluate counts as not true;
 - each group keeps a ring of its last `history` levels (all OK at first); a point is a *change*
   when its level differs from the newest level in the ring;
 - an event is sent for a non-OK level or a change (a recovery), unless the group is flapping, or
@@ -43,7 +43,7 @@ class AlertRules:
         self.on_error = None  # callable(level, error), for counting evaluation errors
 
     def determine_level(self, point, current: Level) -> Level:
-        found = self._first_match(Level.CRITICAL, current, point)
+        found = self._first_match(Level.CRITICAL, current - 1, point)  # the current level too
         if found is not None:
             return found
         reset = self.resets[current]
