@@ -117,6 +117,38 @@ class AlertState:
             return level, True
         return level, False
 
+    def update_batch(self, points: list, batch_time: int, all_points: bool) -> tuple[Level, bool, int, object]:
+        """Take one non-empty batch: returns (its level, whether an event is to be sent, the
+        event's time, the point whose fields the event carries).
+
+        As Kapacitor's alert.go judges a batch: every point is judged from the level the group had
+        before the batch; the batch's level is the highest found, or with `.all()` the lowest (so
+        every point must reach it). The event carries the first point that reached the highest
+        level, and its time, except with `.all()` or for OK, where the batch's own time is used.
+        A recovery is sent even while flapping or under `stateChangesOnly`, unlike for points.
+        """
+        rules = self.rules
+        current = self.history[self.index]
+        lowest, highest, highest_point = Level.CRITICAL, Level.OK, None
+        for point in points:
+            level = rules.determine_level(point, current)
+            if level < lowest:
+                lowest = level
+            if level > highest or highest_point is None:
+                highest, highest_point = level, point
+        level = lowest if all_points else highest
+        time = batch_time if all_points or level == Level.OK else highest_point.time
+        self._add(time, level)
+        recovery = self.changed and level == Level.OK
+        held_back = (rules.use_flapping and self.flapping) or (
+            rules.state_changes_only and not self.changed and not self.expired)
+        if not recovery and (level == Level.OK or held_back):
+            return level, False, time, highest_point
+        self._triggered(time)
+        if rules.no_recoveries and level == Level.OK:
+            return level, False, time, highest_point
+        return level, True, time, highest_point
+
     @property
     def duration(self) -> int:
         return self.last_triggered - self.first_triggered

@@ -139,9 +139,12 @@ class _Builder:
             return node  # compiled by the property that receives it
         if isinstance(node, ast.List):
             return [self.evaluate(item) for item in node.items]
-        if isinstance(node, ast.Unary) and node.operator == "-" and isinstance(node.operand, (ast.Number, ast.Duration)):
-            value = self.evaluate(node.operand)
-            return Duration(-value) if isinstance(value, Duration) else -value
+        if isinstance(node, ast.Unary) and node.operator == "-":
+            value = self.evaluate(node.operand)  # -5m, and -period for a var holding a duration
+            if isinstance(value, Duration):
+                return Duration(-value)
+            if type(value) in (int, float):
+                return -value
         if isinstance(node, ast.Reference):
             raise self.error(f'name "{node.name}" is undefined (a "field" reference only means '
                              f"something inside a lambda)", node)
@@ -409,6 +412,7 @@ class AlertBuilder(NodeBuilder):
 
     def set_all(self, args, at):
         """`.all()` only changes how batches are judged; a stream task has single points."""
+        self.all_points = True
 
     def set_levelTag(self, args, at): self.augment_tags["level"] = args[0]
     def set_idTag(self, args, at): self.augment_tags["id"] = args[0]
@@ -427,6 +431,7 @@ class AlertBuilder(NodeBuilder):
         node = AlertNode(self.node_id, self.builder.task_name, self.rules, templates,
                          self.builder.services)
         node.topic = self.topic
+        node.all_points = getattr(self, "all_points", False)
         node.augment_tags = self.augment_tags
         node.augment_fields = self.augment_fields
         node.handlers = [handler.create() for handler in self.handlers]

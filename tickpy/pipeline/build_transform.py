@@ -1,5 +1,186 @@
-"""Builders for single-stream transforms: derivative, default, delete, sample, shift, stateDuration, stateCount, changeDetect."""
+"""Builders for single-stream transforms: derivative, default, delete, sample, shift, stateDuration,
+stateCount, changeDetect.
+
+Each passes on the edge type it receives (Kapacitor builds them with `wants == provides`), so the
+runtime nodes take both points and batches. Defaults and the checks Kapacitor makes when it
+creates the task (a zero sample rate, a zero shift, a default value of an unsupported type) are
+those of its pipeline/*.go and the node constructors.
+"""
 
 from __future__ import annotations
 
-BUILDERS: dict = {}
+from tickpy.data.values import Duration
+from tickpy.lang import ast
+from tickpy.pipeline.node_builder import NodeBuilder, string_args
+from tickpy.pipeline.nodes.change_detect import ChangeDetectNode
+from tickpy.pipeline.nodes.default import DefaultNode
+from tickpy.pipeline.nodes.delete import DeleteNode
+from tickpy.pipeline.nodes.derivative import SECOND, DerivativeNode
+from tickpy.pipeline.nodes.sample import SampleNode
+from tickpy.pipeline.nodes.shift import ShiftNode
+from tickpy.pipeline.nodes.state_tracking import state_count_node, state_duration_node
+
+
+def _duration(builder, value, at: ast.Node) -> int:
+    if not isinstance(value, Duration):
+        raise builder.error(f"expected a duration, got {value!r}", at)
+    return int(value)
+
+
+class DerivativeBuilder(NodeBuilder):
+    kind = "derivative"
+
+    def __init__(self, builder, at, args=None):
+        super().__init__(builder, at, args)
+        (self.field,) = string_args(builder, self.args, at)
+        self.as_name = self.field
+        self.unit = SECOND
+        self.non_negative = False
+
+    def set_as(self, args, at):
+        (self.as_name,) = string_args(self.builder, args, at)
+
+    def set_unit(self, args, at):
+        self.unit = _duration(self.builder, args[0], at)
+
+    def set_nonNegative(self, args, at):
+        self.non_negative = True
+
+    def create(self):
+        if self.unit == 0:
+            # a zero unit would divide by zero on every point
+            raise self.builder.error("derivative unit must not be zero", self.at)
+        return DerivativeNode(self.node_id, self.field, self.unit, self.non_negative, self.as_name)
+
+
+# Go types Kapacitor names when a default value has a type it refuses (DefaultNode.validate).
+_GO_TYPE_NAMES = {Duration: "time.Duration", list: "[]interface {}"}
+
+
+class DefaultBuilder(NodeBuilder):
+    kind = "default"
+
+    def __init__(self, builder, at, args=None):
+        super().__init__(builder, at, args)
+        self.fields: dict = {}
+        self.tags: dict[str, str] = {}
+
+    def set_field(self, args, at):
+        name, value = args
+        if type(value) not in (float, int, bool, str):
+            go_type = _GO_TYPE_NAMES.get(type(value), type(value).__name__)
+            raise self.builder.error(f'unsupported type {go_type} for field "{name}", field default '
+                                     f"values must be float,int,string or bool", at)
+        self.fields[name] = value
+
+    def set_tag(self, args, at):
+        name, value = string_args(self.builder, args, at)
+        self.tags[name] = value
+
+    def create(self):
+        return DefaultNode(self.node_id, self.fields, self.tags)
+
+
+class DeleteBuilder(NodeBuilder):
+    kind = "delete"
+
+    def __init__(self, builder, at, args=None):
+        super().__init__(builder, at, args)
+        self.fields: list[str] = []
+        self.tags: list[str] = []
+
+    def set_field(self, args, at):
+        self.fields += string_args(self.builder, args, at)
+
+    def set_tag(self, args, at):
+        self.tags += string_args(self.builder, args, at)
+
+    def create(self):
+        return DeleteNode(self.node_id, self.fields, self.tags)
+
+
+class SampleBuilder(NodeBuilder):
+    kind = "sample"
+
+    def create(self):
+        (rate,) = self.args
+        if isinstance(rate, Duration):
+            count, duration = 0, int(rate)
+        elif type(rate) is int:
+            count, duration = rate, 0
+        else:
+            raise self.builder.error(f"sample takes a count or a duration, got {rate!r}", self.at)
+        if count == 0 and duration == 0:
+            raise self.builder.error("invalid sample rate: must be positive integer or duration", self.at)
+        return SampleNode(self.node_id, count=count, duration=duration)
+
+
+class ShiftBuilder(NodeBuilder):
+    kind = "shift"
+
+    def create(self):
+        shift = _duration(self.builder, self.args[0], self.at)
+        if shift == 0:
+            raise self.builder.error("invalid shift value: must be non zero duration", self.at)
+        return ShiftNode(self.node_id, shift)
+
+
+class StateDurationBuilder(NodeBuilder):
+    kind = "state_duration"
+
+    def __init__(self, builder, at, args=None):
+        super().__init__(builder, at, args)
+        self.as_name = "state_duration"
+        self.unit = SECOND
+
+    def set_as(self, args, at):
+        (self.as_name,) = string_args(self.builder, args, at)
+
+    def set_unit(self, args, at):
+        self.unit = _duration(self.builder, args[0], at)
+
+    def create(self):
+        if self.unit == 0:
+            raise self.builder.error("stateDuration unit must not be zero", self.at)
+        predicate = self.builder.compile_lambda(self.args[0] if self.args else None, self.at)
+        return state_duration_node(self.node_id, predicate, self.as_name, self.unit)
+
+
+class StateCountBuilder(NodeBuilder):
+    kind = "state_count"
+
+    def __init__(self, builder, at, args=None):
+        super().__init__(builder, at, args)
+        self.as_name = "state_count"
+
+    def set_as(self, args, at):
+        (self.as_name,) = string_args(self.builder, args, at)
+
+    def create(self):
+        predicate = self.builder.compile_lambda(self.args[0] if self.args else None, self.at)
+        return state_count_node(self.node_id, predicate, self.as_name)
+
+
+class ChangeDetectBuilder(NodeBuilder):
+    kind = "changeDetect"
+
+    def __init__(self, builder, at, args=None):
+        super().__init__(builder, at, args)
+        # Kapacitor names this node "changeDetect<n>"; the shared numbering lower-cases kinds.
+        self.node_id = self.kind + self.node_id[len(self.kind):]
+        self.fields = string_args(builder, self.args, at)
+
+    def create(self):
+        return ChangeDetectNode(self.node_id, self.fields)
+
+
+BUILDERS: dict = {
+    "derivative": DerivativeBuilder,
+    "default": DefaultBuilder,
+    "delete": DeleteBuilder,
+    "sample": SampleBuilder,
+    "shift": ShiftBuilder,
+    "stateDuration": StateDurationBuilder,
+    "stateCount": StateCountBuilder,
+    "changeDetect": ChangeDetectBuilder,
+}

@@ -15,8 +15,10 @@ from __future__ import annotations
 from tickpy.alert.event import AlertEvent, Level, format_time
 from tickpy.alert.state import AlertRules, AlertState
 from tickpy.alert.templates import AlertTemplates
+from tickpy.data.batch import Batch
 from tickpy.data.point import Point
 from tickpy.pipeline.node import Node
+from tickpy.pipeline.nodes.group_ids import batch_group_for_tags
 
 
 class AlertNode(Node):
@@ -36,32 +38,57 @@ class AlertNode(Node):
         self._states: dict[str, AlertState] = {}
         self._last_sent_level: dict[str, Level] = {}
         self.alerts_by_level = {level: 0 for level in Level}
+        self.all_points = False  # `.all()`: a batch is only as bad as its best point
         rules.on_error = self._count_level_error
 
     def point(self, point: Point) -> None:
         self.points_in += 1
-        state = self._states.get(point.group)
-        if state is None:
-            state = self._states[point.group] = AlertState(self.rules)
+        state = self._state(point.group)
         level, send = state.update(point)
         if not send:
             return
-        event = self._event(point, level, state.duration)
+        event = self._event(point, level, state.duration, [_series_row(point)])
         self._send(event)
         if self.children:
             self.emit(self._augmented(point, event))
 
-    def _event(self, point: Point, level: Level, duration: int) -> AlertEvent:
-        alert_id = self.templates.render_id(self.task_name, point)
+    def batch(self, batch: Batch) -> None:
+        """A batch is judged as a whole (AlertState.update_batch); its event's data holds all of
+        the batch's rows, and the templates see the batch's name, group and tags, with the fields
+        of the point that set the level. An empty batch is ignored."""
+        self.points_in += 1
+        if not batch.points:
+            return
+        state = self._state(batch.group)
+        level, send, time, highest = state.update_batch(batch.points, batch.time, self.all_points)
+        if not send:
+            return
+        subject = Point(batch.name, batch.tags, highest.fields, time, batch.database,
+                        batch.retention_policy, highest.line, batch.group)
+        event = self._event(subject, level, state.duration, [_batch_row(batch)])
+        self._send(event)
+        if self.children:
+            self.emit_batch(self._augmented_batch(batch, event))
+
+    def _state(self, group: str) -> AlertState:
+        state = self._states.get(group)
+        if state is None:
+            state = self._states[group] = AlertState(self.rules)
+        return state
+
+    def _event(self, subject: Point, level: Level, duration: int, series: list[dict]) -> AlertEvent:
+        """The event for `subject`: the point, or for a batch a point standing for it (the
+        batch's name, group and tags, the chosen point's fields, the event time)."""
+        alert_id = self.templates.render_id(self.task_name, subject)
         message, details = self.templates.render_message_and_details(
-            self.task_name, point, alert_id, level.name, duration)
+            self.task_name, subject, alert_id, level.name, duration)
         previous = self._last_sent_level.get(alert_id, Level.OK)
         self._last_sent_level[alert_id] = level
         return AlertEvent(
-            id=alert_id, message=message, details=details, time=point.time, duration=duration,
+            id=alert_id, message=message, details=details, time=subject.time, duration=duration,
             level=level, previous_level=previous, recoverable=not self.rules.no_recoveries,
-            series=[_series_row(point)], task_name=self.task_name, name=point.name,
-            group=point.group, tags=point.tags, fields=point.fields, topic=self.topic,
+            series=series, task_name=self.task_name, name=subject.name,
+            group=subject.group, tags=subject.tags, fields=subject.fields, topic=self.topic,
         )
 
     def _send(self, event: AlertEvent) -> None:
@@ -83,6 +110,23 @@ class AlertNode(Node):
             point.fields[field] = values[what]
         return point
 
+    def _augmented_batch(self, batch: Batch, event: AlertEvent) -> Batch:
+        """The batch with the event's level/id/message/duration added to every point and, for
+        tags, to the batch's own tags, which then all count as its group's dimensions (as when
+        Kapacitor sets a batch's tags)."""
+        if not self.augment_tags and not self.augment_fields:
+            return batch
+        points = [self._augmented(point, event) for point in batch.points]
+        tags, group = batch.tags, batch.group
+        if self.augment_tags:
+            tags = dict(tags)
+            values = {"level": event.level.name, "id": event.id}
+            for what, tag in self.augment_tags.items():
+                tags[tag] = values[what]
+            group = batch_group_for_tags(batch, tags)
+        return Batch(batch.name, group, tags, batch.time, points, batch.database,
+                     batch.retention_policy)
+
     def _count_level_error(self, level: Level, error: Exception) -> None:
         self.count_error(f"error evaluating expression for level {level.name}: {error}")
 
@@ -101,3 +145,24 @@ def _series_row(point: Point) -> dict:
     row["columns"] = ["time", *names]
     row["values"] = [[format_time(point.time), *(point.fields[name] for name in names)]]
     return row
+
+
+def _batch_row(batch: Batch) -> dict:
+    """The batch as one row of Kapacitor's models.Result (its BufferedBatch ToRow): the columns
+    are time and the first point's fields and tags (those not already the batch's tags), sorted;
+    a point lacking one has null there."""
+    first = batch.points[0]
+    names = sorted([*first.fields, *(tag for tag in first.tags if tag not in batch.tags)])
+    row: dict = {"name": batch.name}
+    if batch.tags:
+        row["tags"] = dict(batch.tags)
+    row["columns"] = ["time", *names]
+    row["values"] = [[format_time(point.time), *(_column_value(point, name) for name in names)]
+                     for point in batch.points]
+    return row
+
+
+def _column_value(point: Point, name: str):
+    if name in point.fields:
+        return point.fields[name]
+    return point.tags.get(name)
