@@ -1,0 +1,571 @@
+"""join, union, combine, flatten and stats, against Kapacitor's integration tests.
+
+Each test follows a Go test of Kapacitor's integrations/streamer_test.go (named in the test), with
+its data from integrations/testdata/<name>.srpl. Kapacitor's replay moves the first point of a
+recording to 1971-01-01T00:00:00Z and keeps the gaps, so the data here is written as seconds from
+that start. Those tests read the result from `httpOut` (the last point per group) or after a
+window; where the node under test is followed by a window in Kapacitor's script, the points the
+node emits inside the window's span are compared instead, which is what the window collects.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from tickpy.data.lineproto import PointReader
+from tickpy.lang.errors import TickError
+from tickpy.lang.parser import parse
+from tickpy.pipeline.build import build_task
+from tickpy.pipeline.node import Node
+from tickpy.services import Services
+
+START = 31_536_000 * 10**9  # 1971-01-01T00:00:00Z
+SECOND = 10**9
+
+
+def at(seconds: float) -> int:
+    return START + int(seconds * SECOND)
+
+
+class Capture(Node):
+    """Records what the node it is attached to emits."""
+
+    def __init__(self):
+        super().__init__("capture")
+        self.points = []
+
+    def point(self, point):
+        self.points.append(point)
+
+    def batch(self, batch):
+        self.points.append(batch)
+
+
+def recording(text: str, first: int | None = None) -> list[str]:
+    """`measurement,tags fields SECONDS` lines (a .srpl without its db/rp lines) as line protocol,
+    times moved so that the first recorded second is 1971-01-01T00:00:00Z."""
+    rows = [line.rsplit(None, 1) for line in text.strip().splitlines()]
+    base = int(rows[0][1]) if first is None else first
+    return [f"{body} {at(int(seconds) - base)}" for body, seconds in rows]
+
+
+def run(script: str, lines: list[str], finish: bool = True, capture_after: str | None = None):
+    """Build the script, attach a Capture to its last leaf node (or to the node with id
+    `capture_after`), replay the lines on the data's clock; return the captured points."""
+    services = Services(dry_run=True, out=io.StringIO())
+    task = build_task(parse(script, "test.tick"), "test", services, "test.tick")
+    target = [node for node in task.nodes if not node.children][-1]
+    if capture_after is not None:
+        target = next(node for node in task.nodes if node.id == capture_after)
+    capture = Capture()
+    target.add_child(capture)
+    now = None
+    for point in PointReader(lines, source_name="data.lp"):
+        if point.time != now:
+            now = point.time
+            task.advance(now)
+        task.stream.point(point)
+    if finish:
+        task.finish()
+    return capture.points, task
+
+
+def last_per_group(points) -> dict:
+    """What Kapacitor's httpOut shows: the last point of each group."""
+    return {point.group: point for point in points}
+
+
+# ---------------------------------------------------------------------------------------------
+# combine
+
+COMBINE_DATA = """
+request_latency,service=auth,dc=A value=700 1
+request_latency,service=log,dc=A value=600 1
+request_latency,service=cart,dc=A value=800 1
+request_latency,service=auth,dc=B value=750 1
+request_latency,service=log,dc=B value=650 1
+request_latency,service=cart,dc=B value=850 1
+request_latency,service=auth,dc=A value=500 2
+request_latency,service=log,dc=A value=700 2
+request_latency,service=cart,dc=A value=300 2
+request_latency,service=auth,dc=B value=850 2
+request_latency,service=log,dc=B value=450 2
+request_latency,service=cart,dc=B value=950 2
+"""
+
+
+def combined(points, *tag_names):
+    return sorted((tuple(point.tags.get(name) for name in tag_names), point.time,
+                   tuple(sorted(point.fields.items()))) for point in points)
+
+
+def test_TestStream_Combine_All():
+    script = """stream
+    |from()
+        .measurement('request_latency')
+        .groupBy('dc')
+    |combine(lambda: TRUE, lambda: TRUE)
+        .as('first', 'second')
+        .tolerance(1s)
+        .delimiter('.')
+    |groupBy('first.service', 'second.service', 'dc')
+    |eval(lambda: "first.value" / "second.value")
+        .as('ratio')
+"""
+    points, _ = run(script, recording(COMBINE_DATA))
+    names = ("dc", "first.service", "second.service")
+    assert combined(points, *names) == combined([], *names) + sorted([
+        (("A", "auth", "log"), at(0), (("ratio", 7.0 / 6.0),)),
+        (("A", "auth", "cart"), at(0), (("ratio", 7.0 / 8.0),)),
+        (("A", "log", "cart"), at(0), (("ratio", 6.0 / 8.0),)),
+        (("B", "auth", "log"), at(0), (("ratio", 7.5 / 6.5),)),
+        (("B", "auth", "cart"), at(0), (("ratio", 7.5 / 8.5),)),
+        (("B", "log", "cart"), at(0), (("ratio", 6.5 / 8.5),)),
+    ])
+    # The group tags keep their name, the others are prefixed; the measurement stays.
+    assert all(point.name == "request_latency" for point in points)
+
+
+def test_TestStream_Combine_Filtered():
+    script = """stream
+    |from()
+        .measurement('request_latency')
+        .groupBy('dc')
+    |combine(lambda: "service" == 'auth', lambda: TRUE)
+        .as('auth', 'other')
+        .tolerance(1s)
+        .delimiter('.')
+    |groupBy('other.service','dc')
+    |eval(lambda: "auth.value" / "other.value")
+        .as('ratio')
+"""
+    points, _ = run(script, recording(COMBINE_DATA))
+    names = ("dc", "auth.service", "other.service")
+    assert combined(points, *names) == sorted([
+        (("A", "auth", "log"), at(0), (("ratio", 7.0 / 6.0),)),
+        (("A", "auth", "cart"), at(0), (("ratio", 7.0 / 8.0),)),
+        (("B", "auth", "log"), at(0), (("ratio", 7.5 / 6.5),)),
+        (("B", "auth", "cart"), at(0), (("ratio", 7.5 / 8.5),)),
+    ])
+
+
+def test_TestStream_Combine_All_Triples():
+    script = """stream
+    |from()
+        .measurement('request_latency')
+        .groupBy('dc')
+    |combine(lambda: TRUE, lambda: TRUE, lambda: TRUE)
+        .as('first', 'second', 'third')
+        .tolerance(1s)
+        .delimiter('.')
+    |groupBy('first.service', 'second.service', 'third.service', 'dc')
+    |eval(lambda: "first.value" + "second.value" + "third.value")
+        .as('sum')
+"""
+    points, _ = run(script, recording(COMBINE_DATA))
+    names = ("dc", "first.service", "second.service", "third.service")
+    assert combined(points, *names) == [
+        (("A", "auth", "log", "cart"), at(0), (("sum", 2100.0),)),
+        (("B", "auth", "log", "cart"), at(0), (("sum", 2250.0),)),
+    ]
+
+
+def test_combine_refuses_more_combinations_than_max():
+    # combine.go: "refusing to perform combination as total combinations N exceeds max combinations M"
+    script = """stream
+    |from()
+        .measurement('request_latency')
+        .groupBy('dc')
+    |combine(lambda: TRUE, lambda: TRUE)
+        .as('a', 'b')
+        .max(2)
+"""
+    points, task = run(script, recording(COMBINE_DATA))
+    assert points == []
+    combine = next(node for node in task.nodes if node.kind == "combine")
+    assert combine.errors == 2
+    assert list(combine.error_messages) == [
+        "refusing to perform combination as total combinations 3 exceeds max combinations 2"]
+
+
+@pytest.mark.parametrize("properties, message", [
+    ("", "a call to combine.as() is required to specify the output stream prefixes."),
+    (".as('a')", "number of prefixes specified by combine.as() must match the number of combine expressions"),
+    (".as('a', 'a')", "cannot use the same prefix name see .as() property method"),
+    (".as('a.b', 'c')", "cannot use name a.b as field prefix, it contains the delimiter character ."),
+])
+def test_combine_checks_its_names_as_kapacitor_does(properties, message):
+    # pipeline/combine.go validate()
+    script = f"stream\n    |from()\n    |combine(lambda: TRUE, lambda: TRUE){properties}\n"
+    with pytest.raises(TickError) as error:
+        run(script, [])
+    assert error.value.message == message
+    assert (error.value.line, error.value.column) == (3, 6)
+
+
+# ---------------------------------------------------------------------------------------------
+# flatten
+
+FLATTEN_DATA = """
+request_latency,service=auth,host=server01,dc=A value=700 1
+request_latency,service=auth,host=server02,dc=A value=702 1
+request_latency,service=log,host=server01,dc=A value=600 1
+request_latency,service=log,host=server02,dc=A value=602 1
+request_latency,service=cart,host=server01,dc=A value=800 1
+request_latency,service=cart,host=server02,dc=A value=802 1
+request_latency,service=auth,host=server01,dc=B value=750 1
+request_latency,service=auth,host=server02,dc=B value=752 1
+request_latency,service=log,host=server01,dc=B value=650 1
+request_latency,service=log,host=server02,dc=B value=652 1
+request_latency,service=cart,host=server01,dc=B value=850 1
+request_latency,service=cart,host=server02,dc=B value=852 1
+request_latency,service=auth,host=server01,dc=A value=500 2
+request_latency,service=auth,host=server02,dc=A value=502 2
+request_latency,service=log,host=server01,dc=A value=700 2
+request_latency,service=log,host=server02,dc=A value=702 2
+request_latency,service=cart,host=server01,dc=A value=300 2
+request_latency,service=cart,host=server02,dc=A value=302 2
+request_latency,service=auth,host=server01,dc=B value=850 2
+request_latency,service=auth,host=server02,dc=B value=852 2
+request_latency,service=log,host=server01,dc=B value=450 2
+request_latency,service=log,host=server02,dc=B value=452 2
+request_latency,service=cart,host=server01,dc=B value=950 2
+request_latency,service=cart,host=server02,dc=B value=952 2
+"""
+
+FLATTENED_A = [700.0, 702.0, 800.0, 802.0, 600.0, 602.0]
+FLATTENED_B = [750.0, 752.0, 850.0, 852.0, 650.0, 652.0]
+
+
+@pytest.mark.parametrize("drop, suffix", [("", ".value"), (".dropOriginalFieldName()", "")])
+def test_TestStream_Flatten_and_TestStream_FlattenDropOriginalFieldName(drop, suffix):
+    script = f"""stream
+    |from()
+        .measurement('request_latency')
+        .groupBy('dc')
+    |flatten()
+        .on('service', 'host')
+        .tolerance(1s)
+        {drop}
+"""
+    points, _ = run(script, recording(FLATTEN_DATA))
+    columns = [name + suffix for name in ("auth.server01", "auth.server02", "cart.server01",
+                                           "cart.server02", "log.server01", "log.server02")]
+    result = last_per_group(points)
+    assert sorted(result) == ["dc=A", "dc=B"]
+    for group, values in (("dc=A", FLATTENED_A), ("dc=B", FLATTENED_B)):
+        point = result[group]
+        assert point.name == "request_latency"
+        assert point.tags == {"dc": group[-1]}
+        assert point.time == at(0)
+        assert {name: point.fields[name] for name in columns} == dict(zip(columns, values))
+        assert len(point.fields) == 6
+    # The second time (t=1s) is never closed by a later point, so it never goes out.
+    assert len(points) == 2
+
+
+def test_flatten_leaves_out_a_point_missing_an_on_tag():
+    # flatten.go: "point missing tag for flatten operation", the point is skipped
+    script = "stream\n    |from()\n    |flatten()\n        .on('service')\n"
+    lines = recording("m,service=a value=1 0\nm value=2 0\nm,service=b value=3 0\nm,service=a value=9 1")
+    points, task = run(script, lines)
+    assert [(point.fields, point.time) for point in points] == [({"a.value": 1.0, "b.value": 3.0}, at(0))]
+    assert next(node for node in task.nodes if node.kind == "flatten").errors == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# join
+
+JOIN_TOLERANCE_DATA = """
+errors,service=cartA,dc=A value=7 1
+views,service=cartA,dc=A value=700 1
+errors,service=login,dc=B value=9 1
+views,service=login,dc=B value=900 1
+disk,service=sda,dc=B value=39 1
+errors,service=front,dc=A value=2 1
+views,service=front,dc=A value=200 1
+errors,service=cartA,dc=B value=9 2
+views,service=cartA,dc=B value=900 2
+errors,service=login,dc=A value=5 2
+views,service=login,dc=A value=500 2
+errors,service=front,dc=B value=9 2
+views,service=front,dc=B value=900 3
+errors,service=cartA,dc=A value=3 4
+views,service=cartA,dc=A value=300 4
+errors,service=login,dc=B value=9 4
+views,service=login,dc=B value=900 4
+errors,service=front,dc=A value=7 5
+views,service=front,dc=A value=700 5
+errors,service=login,dc=B value=2 5
+views,service=login,dc=B value=200 5
+errors,service=front,dc=A value=5 6
+views,service=front,dc=A value=500 6
+errors,service=cartA,dc=B value=11 6
+views,service=cartA,dc=B value=1100 6
+errors,service=login,dc=C value=7 6
+views,service=login,dc=C value=700 6
+errors,service=front,dc=A value=4 7
+views,service=front,dc=A value=400 7
+errors,service=cartA,dc=B value=12 7
+views,service=cartA,dc=B value=1200 7
+errors,service=front,dc=A value=6 8
+views,service=front,dc=A value=600 8
+errors,service=cartA,dc=B value=6 8
+views,service=cartA,dc=B value=600 8
+errors,service=login,dc=A value=10 9
+views,service=login,dc=A value=1000 9
+errors,service=front,dc=B value=4 9
+views,service=front,dc=B value=400 9
+disk,service=sda,dc=B value=423 9
+errors,service=cartA,dc=A value=5 10
+views,service=cartA,dc=A value=500 10
+errors,service=login,dc=B value=3 10
+views,service=login,dc=B value=300 10
+errors,service=cartA,dc=A value=5 11
+views,service=cartA,dc=A value=500 11
+errors,service=login,dc=B value=6 11
+views,service=login,dc=B value=600 11
+errors,service=cartA,dc=A value=8 12
+views,service=cartA,dc=A value=800 12
+errors,service=front,dc=A value=9 12
+views,service=front,dc=A value=900 12
+errors,service=login,dc=B value=5 12
+views,service=login,dc=B value=500 12
+"""
+
+
+def test_TestStream_JoinTolerance():
+    # Kapacitor windows the joined stream (period 10s from the first point); the points joined
+    # within those first 10s are the window's content, per group.
+    script = """var errorCounts = stream
+    |from()
+        .measurement('errors')
+        .groupBy('service')
+
+var viewCounts = stream
+    |from()
+        .measurement('views')
+        .groupBy('service')
+
+errorCounts
+    |join(viewCounts)
+        .as('errors', 'views')
+        .tolerance(2s)
+        .streamName('error_view')
+"""
+    points, task = run(script, recording(JOIN_TOLERANCE_DATA))
+    window = [point for point in points if point.time < at(10)]
+    expected = {
+        "cartA": [(0, 7.0, 700.0), (2, 9.0, 900.0), (4, 3.0, 300.0), (6, 11.0, 1100.0),
+                  (6, 12.0, 1200.0), (8, 6.0, 600.0)],
+        "login": [(0, 9.0, 900.0), (2, 5.0, 500.0), (4, 9.0, 900.0), (4, 2.0, 200.0),
+                  (6, 7.0, 700.0), (8, 10.0, 1000.0)],
+        "front": [(0, 2.0, 200.0), (2, 9.0, 900.0), (4, 7.0, 700.0), (6, 5.0, 500.0),
+                  (6, 4.0, 400.0), (8, 6.0, 600.0), (8, 4.0, 400.0)],
+    }
+    for service, rows in expected.items():
+        joined = [point for point in window if point.group == f"service={service}"]
+        assert [(point.time, point.fields["errors.value"], point.fields["views.value"])
+                for point in joined] == [(at(seconds), e, v) for seconds, e, v in rows], service
+        assert all(point.name == "error_view" and point.tags == {"service": service} for point in joined)
+    # Kapacitor numbers a join once per parent: stream0 from1 from2, then join3 and join4.
+    assert [node.id for node in task.nodes] == ["stream0", "from1", "join4", "from2"]
+
+
+JOIN_ON_ACROSS_DATA = """
+building_power,building=shack value=30 1
+floor_power,building=shack,floor=1 value=7 1
+floor_power,building=shack,floor=2 value=11 1
+floor_power,building=shack,floor=3 value=12 1
+building_power,building=hut value=40 1
+floor_power,building=hut,floor=1 value=19 1
+floor_power,building=hut,floor=2 value=21 1
+"""
+
+
+def test_TestStream_JoinOn_AcrossMeasurement():
+    script = """var building = stream
+    |from()
+        .measurement('building_power')
+        .groupBy('building')
+
+var floor = stream
+    |from()
+        .measurement('floor_power')
+        .groupBy('building', 'floor')
+
+building
+    |join(floor)
+        .as('building', 'floor')
+        .on('building')
+        .streamName('power_floor_percentage')
+    |log()
+        .prefix('JOINED')
+    |eval(lambda: "floor.value" / "building.value")
+        .as('value')
+"""
+    points, _ = run(script, recording(JOIN_ON_ACROSS_DATA))
+    result = {(point.tags["building"], point.tags["floor"]): (point.name, point.time, point.fields)
+              for point in last_per_group(points).values()}
+    assert result == {
+        ("shack", "1"): ("power_floor_percentage", at(0), {"value": 7.0 / 30.0}),
+        ("shack", "2"): ("power_floor_percentage", at(0), {"value": 11.0 / 30.0}),
+        ("shack", "3"): ("power_floor_percentage", at(0), {"value": 12.0 / 30.0}),
+        ("hut", "1"): ("power_floor_percentage", at(0), {"value": 19.0 / 40.0}),
+        ("hut", "2"): ("power_floor_percentage", at(0), {"value": 21.0 / 40.0}),
+    }
+
+
+JOIN_ON_FILL_DATA = """
+maintlock,host=A count=0 0
+disk,host=A,path=/ used_percent=50 0
+disk,host=A,path=/tmp used_percent=40 0
+disk,host=A,path=/ used_percent=60 1
+disk,host=A,path=/tmp used_percent=30 1
+disk,host=A,path=/ used_percent=70 2
+disk,host=A,path=/tmp used_percent=20 2
+maintlock,host=A count=1 3
+disk,host=A,path=/ used_percent=80 3
+disk,host=A,path=/tmp used_percent=10 3
+maintlock,host=A count=0 4
+disk,host=A,path=/ used_percent=90 4
+disk,host=A,path=/tmp used_percent=00 4
+"""
+
+
+def test_TestStream_JoinOn_Fill_Num():
+    # Kapacitor follows the join with default().field('maintlock.count', 0) and a 4s window: the
+    # joined points of the first 4s, per disk. At 1s and 2s no maintlock point matched: join.go
+    # fills the missing parent with the *first* parent's field names (maintlock.used_percent),
+    # so maintlock.count comes from default() (Kapacitor's result table only shows the columns
+    # of the window's first row, which hides the filled field).
+    script = """var maintlock = stream
+    |from()
+        .measurement('maintlock')
+        .groupBy('host')
+
+stream
+    |from()
+        .measurement('disk')
+        .groupBy('host', 'path')
+    |join(maintlock)
+        .as('disk', 'maintlock')
+        .on('host')
+        .fill(0.0)
+        .tolerance(1s)
+        .streamName('disk')
+"""
+    points, _ = run(script, recording(JOIN_ON_FILL_DATA, first=0))
+    expected = {
+        "/": [(0, 50.0, 0.0), (1, 60.0, 0.0), (2, 70.0, 0.0), (3, 80.0, 1.0)],
+        "/tmp": [(0, 40.0, 0.0), (1, 30.0, 0.0), (2, 20.0, 0.0), (3, 10.0, 1.0)],
+    }
+    for path, rows in expected.items():
+        joined = [point for point in points if point.tags.get("path") == path and point.time < at(4)]
+        assert [(point.time, point.fields["disk.used_percent"], point.fields.get("maintlock.count", 0.0))
+                for point in joined] == [(at(s), used, count) for s, used, count in rows], path
+        assert [point.fields.get("maintlock.used_percent") for point in joined] == [None, 0.0, 0.0, None]
+        assert all(point.name == "disk" and point.tags == {"host": "A", "path": path} for point in joined)
+
+
+def test_join_fill_null_gives_missing_fields_as_null():
+    # join.go JoinIntoPoint: fill('null') sets the missing parent's fields (named after the first
+    # parent's fields) to nil; an inner join (no fill) drops the incomplete set.
+    lines = recording("a value=1 0\nb value=10 0\na value=2 1\na value=3 2\nb value=30 2")
+    for fill, expected in (("'null'", [(0, 1.0, 10.0), (1, 2.0, None), (2, 3.0, 30.0)]),
+                           ("'none'", [(0, 1.0, 10.0), (2, 3.0, 30.0)]),
+                           ("-1", [(0, 1.0, 10.0), (1, 2.0, -1), (2, 3.0, 30.0)])):
+        script = f"""var a = stream|from().measurement('a')
+var b = stream|from().measurement('b')
+a|join(b).as('a', 'b').fill({fill})
+"""
+        points, _ = run(script, lines)
+        assert [((p.time - START) // SECOND, p.fields["a.value"], p.fields["b.value"]) for p in points] \
+            == expected, fill
+        assert all(point.name == "a" and point.tags == {} for point in points)
+
+
+@pytest.mark.parametrize("properties, message", [
+    ("", "a call to join.as() is required to specify the output stream prefixes."),
+    (".as('a')", "number of prefixes specified by join.as() must match the number of joined streams"),
+    (".as('a', 'a')", "cannot use the same prefix name see .as() property method"),
+    (".as('a', '')", "must provide a prefix name for the join node, see .as() property method"),
+    (".as('a.x', 'b')", 'cannot use name a.x as field prefix, it contains the delimiter "."'),
+    (".as('a', 'b').fill('zero')", "unexpected fill option zero"),
+])
+def test_join_checks_as_kapacitor_does(properties, message):
+    # pipeline/join.go validate(), join.go newJoinNode (fill)
+    script = f"var a = stream|from()\nvar b = stream|from()\na\n    |join(b){properties}\n"
+    with pytest.raises(TickError) as error:
+        run(script, [])
+    assert error.value.message == message
+
+
+# ---------------------------------------------------------------------------------------------
+# union
+
+UNION_STEPPED_DATA = """
+cpu,cpu=0 value=91 0
+cpu,cpu=1 value=97 0
+cpu,cpu=0 value=98 1
+cpu,cpu=1 value=98 1
+cpu,cpu=total value=92 2
+cpu,cpu=1 value=92 2
+cpu,cpu=0 value=95 3
+cpu,cpu=1 value=95 3
+cpu,cpu=total value=93 4
+cpu,cpu=1 value=93 4
+cpu,cpu=1 value=92 5
+cpu,cpu=0 value=92 5
+cpu,cpu=0 value=95 6
+cpu,cpu=total value=95 6
+cpu,cpu=0 value=92 7
+cpu,cpu=1 value=92 7
+cpu,cpu=total value=96 8
+cpu,cpu=1 value=96 8
+cpu,cpu=1 value=93 9
+cpu,cpu=0 value=93 9
+cpu,cpu=0 value=95 10
+cpu,cpu=total value=95 10
+cpu,cpu=total value=96 11
+cpu,cpu=0 value=96 11
+cpu,cpu=1 value=95 12
+cpu,cpu=0 value=95 12
+"""
+
+UNION_SCRIPT = """var cpuT = stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "cpu" == 'total')
+var cpu0 = stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "cpu" == '0')
+var cpu1 = stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "cpu" == '1')
+
+cpuT
+    |union(cpu0, cpu1)
+        .rename('cpu_all')
+    |groupBy('cpu')
+"""
+
+
+@pytest.mark.parametrize("until, finish, expected", [
+    # (data up to this second, end of data, the last point per cpu: (second, value))
+    (3, False, {"0": (1, 98.0), "1": (2, 92.0), "total": (2, 92.0)}),
+    (6, False, {"0": (5, 92.0), "1": (5, 92.0), "total": (4, 93.0)}),
+    (15, False, {"0": (11, 96.0), "1": (9, 93.0), "total": (11, 96.0)}),
+    (15, True, {"0": (12, 95.0), "1": (12, 95.0), "total": (11, 96.0)}),
+])
+def test_TestStream_Union_Stepped(until, finish, expected):
+    lines = [line for line in recording(UNION_STEPPED_DATA, first=0) if int(line.rsplit(None, 1)[1]) <= at(until)]
+    points, _ = run(UNION_SCRIPT, lines, finish=finish)
+    result = {point.tags["cpu"]: ((point.time - START) // SECOND, point.fields["value"])
+              for point in last_per_group(points).values()}
+    assert result == expected
+    assert all(point.name == "cpu_all" for point in points)

@@ -1,0 +1,98 @@
+"""`|stats(interval)`: every interval, a point per group with how many points a node has emitted
+(Kapacitor's stats.go, which reads the counts of the watched node's first out edge).
+
+Each point is named `stats`, carries the group's tags and one field, `emitted`: the number of
+points the watched node has sent for that group since the task started (a batch counts as its
+number of points). Before the watched node has sent anything there is one point for the empty
+group with `emitted` 0.
+
+Kapacitor ticks on the wall clock; tickpy ticks on the replay clock, so a tick happens when the
+data's time passes it (any point of the data moves the clock, not only the watched ones). The
+clock starts at the first point's time. Without `.align()` ticks fall every interval from there,
+each stamped with its own time. With `.align()` the first tick waits for the next multiple of the
+interval and is stamped with the start time rounded to the interval, as Kapacitor stamps it with
+the moment it started waiting; later ticks fall on the multiples.
+
+The watched node sends its points to an `EmittedCounter` (Kapacitor adds a `noop` child to a node
+that has no child for the same reason): stats reads the counts from there.
+"""
+
+from __future__ import annotations
+
+from tickpy.data.batch import Batch
+from tickpy.data.point import Point
+from tickpy.pipeline.node import Node
+from tickpy.pipeline.nodes.multi_parent import group_tags, round_time, truncate_time
+
+
+class EmittedCounter(Node):
+    """Counts, per group, what the watched node emits (Kapacitor's per-group edge statistics)."""
+
+    kind = "noop"
+
+    def __init__(self, node_id: str):
+        super().__init__(node_id)
+        self.counts: dict[str, int] = {}
+        self.tags: dict[str, dict[str, str]] = {}
+
+    def point(self, point: Point) -> None:
+        self.points_in += 1
+        group = point.group
+        if group not in self.counts:
+            self.counts[group] = 0
+            self.tags[group] = group_tags(point)
+        self.counts[group] += 1
+
+    def batch(self, batch: Batch) -> None:
+        self.points_in += 1
+        group = batch.group
+        if group not in self.counts:
+            self.counts[group] = 0
+            self.tags[group] = dict(batch.tags)
+        self.counts[group] += len(batch.points)
+
+
+class StatsNode(Node):
+    kind = "stats"
+
+    def __init__(self, node_id: str, interval: int, align: bool, counter: EmittedCounter):
+        super().__init__(node_id)
+        self.interval = interval
+        self.align = align
+        self.counter = counter
+        self._next_tick: int | None = None  # replay time of the next tick
+        self._first_stamp: int | None = None  # the aligned first tick's stamp, until it is used
+
+    def advance(self, now: int) -> None:
+        if self._next_tick is None:
+            self._start(now)
+        while self._next_tick <= now:
+            stamp = self._next_tick
+            if self.align:
+                stamp = round_time(stamp, self.interval)
+                if self._first_stamp is not None:
+                    stamp, self._first_stamp = self._first_stamp, None
+            self._next_tick += self.interval
+            self._emit_stats(stamp)
+
+    def _start(self, now: int) -> None:
+        if self.align:
+            self._next_tick = truncate_time(now, self.interval) + self.interval
+            self._first_stamp = round_time(now, self.interval)
+        else:
+            self._next_tick = now + self.interval
+
+    def _emit_stats(self, stamp: int) -> None:
+        counts = self.counter.counts
+        if not counts:
+            self.emit(Point("stats", {}, {"emitted": 0}, stamp))
+            return
+        for group, count in counts.items():
+            self.emit(Point("stats", dict(self.counter.tags[group]), {"emitted": count}, stamp,
+                            group=_stats_group(group)))
+
+
+def _stats_group(group: str) -> str:
+    """The group id of a stats point: a group that includes the measurement takes `stats`."""
+    newline = group.find("\n")
+    return group if newline < 0 else "stats" + group[newline:]
