@@ -1,0 +1,167 @@
+"""`|window()`: turns a stream of points into batches, one window per group (Kapacitor's window.go).
+
+Two kinds of window, chosen by the properties:
+
+- **By time** (`.period(d)`, `.every(d)`). Each group keeps its own clock, started by the group's
+  first point `t`: the first window is emitted at `t + every` (with `.align()`, that instant rounded
+  down to a multiple of `every`; with `.fillPeriod()`, at `t + period`, then rounded *up* to a
+  multiple of `every` when aligned). A window is emitted when a point *of the same group* arrives
+  at or after the emit time; that point is not in it. The batch holds the points in
+  `[emit - period, emit)` and its time is the emit time. The next emit time is that point's time
+  plus `every` (aligned if asked), so a quiet spell skips windows rather than emitting empty ones.
+  With `every` 0 a window is emitted on every point, holding the points in `(t - period, t]`.
+- **By count** (`.periodCount(n)`, `.everyCount(m)`): the last `n` points, emitted every `m`-th
+  point of the group (the first time after `n` points with `.fillPeriod()`); the batch's time is
+  its last point's time.
+
+Windows are driven by points only, as in Kapacitor: time passing without points of a group emits
+nothing for it, and a window still open when the data ends is never emitted.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from tickpy.data.batch import Batch
+from tickpy.data.point import Point
+from tickpy.pipeline.node import Node
+from tickpy.pipeline.nodes.group_tags import group_tags
+
+# Go's time.Truncate rounds down to a multiple of the duration counted from Go's zero time
+# (0001-01-01T00:00:00Z), not from the Unix epoch: a 7d or 7s window aligns differently.
+_GO_ZERO_TIME_NS = 62_135_596_800 * 1_000_000_000
+
+
+def go_truncate(time_ns: int, duration: int) -> int:
+    """`time_ns` rounded down to a multiple of `duration` since Go's zero time (unchanged when
+    `duration` is not positive, as Go does)."""
+    if duration <= 0:
+        return time_ns
+    return time_ns - (time_ns + _GO_ZERO_TIME_NS) % duration
+
+
+class WindowNode(Node):
+    kind = "window"
+
+    def __init__(self, node_id: str, period: int = 0, every: int = 0, align: bool = False,
+                 fill_period: bool = False, period_count: int = 0, every_count: int = 0):
+        super().__init__(node_id)
+        self.period = period
+        self.every = every
+        self.align = align
+        self.fill_period = fill_period
+        self.period_count = period_count
+        self.every_count = every_count
+        self._windows: dict[str, TimeWindow | CountWindow] = {}
+
+    def point(self, point: Point) -> None:
+        self.points_in += 1
+        window = self._windows.get(point.group)
+        if window is None:
+            window = self._windows[point.group] = self._new_window(point)
+        batch = window.add(point)
+        if batch is not None:
+            self.emit_batch(batch)
+
+    def batch(self, batch: Batch) -> None:
+        self.points_in += 1
+        self.count_error("window does not support batch data")
+
+    def _new_window(self, first: Point):
+        if self.period:
+            return TimeWindow(first, self.period, self.every, self.align, self.fill_period)
+        return CountWindow(first, self.period_count, self.every_count, self.fill_period)
+
+
+class TimeWindow:
+    """The window of one group, by time."""
+
+    __slots__ = ("name", "group", "tags", "database", "retention_policy", "period", "every",
+                 "align", "next_emit", "points")
+
+    def __init__(self, first: Point, period: int, every: int, align: bool, fill_period: bool):
+        self.name = first.name
+        self.group = first.group
+        self.tags = group_tags(first)
+        self.database = first.database
+        self.retention_policy = first.retention_policy
+        self.period = period
+        self.every = every
+        self.align = align
+        self.points: deque[Point] = deque()
+        if fill_period:
+            next_emit = first.time + period
+            if align:
+                # Aligned with every, and strictly after the first full period: the points before
+                # the first aligned window are dropped.
+                aligned = go_truncate(next_emit, every)
+                next_emit = aligned if aligned > next_emit else aligned + every
+        else:
+            next_emit = first.time + every
+            if align:
+                next_emit = go_truncate(next_emit, every)
+        self.next_emit = next_emit
+
+    def add(self, point: Point) -> Batch | None:
+        """Take `point`; the window to emit, if this point closes one."""
+        time = point.time
+        if self.every == 0:
+            self.points.append(point)
+            if time < self.next_emit:
+                return None
+            self._purge(time - self.period, inclusive=False)
+            self.next_emit = time
+            return self._batch(time)
+        if time < self.next_emit:
+            self.points.append(point)
+            return None
+        emit_time = self.next_emit
+        self._purge(emit_time - self.period, inclusive=True)
+        batch = self._batch(emit_time)
+        next_emit = time + self.every
+        self.next_emit = go_truncate(next_emit, self.every) if self.align else next_emit
+        self.points.append(point)
+        return batch
+
+    def _purge(self, oldest: int, inclusive: bool) -> None:
+        """Drop points from the front until the first one still in the window (points are kept
+        in arrival order, so a late point behind a newer one stays, as in Kapacitor)."""
+        points = self.points
+        if inclusive:
+            while points and points[0].time < oldest:
+                points.popleft()
+        else:
+            while points and points[0].time <= oldest:
+                points.popleft()
+
+    def _batch(self, time: int) -> Batch:
+        return Batch(self.name, self.group, self.tags, time, list(self.points), self.database,
+                     self.retention_policy)
+
+
+class CountWindow:
+    """The window of one group, by number of points."""
+
+    __slots__ = ("name", "group", "tags", "database", "retention_policy", "every", "next_emit",
+                 "count", "points")
+
+    def __init__(self, first: Point, period: int, every: int, fill_period: bool):
+        self.name = first.name
+        self.group = first.group
+        self.tags = group_tags(first)
+        self.database = first.database
+        self.retention_policy = first.retention_policy
+        self.every = every
+        self.next_emit = period if fill_period else every
+        self.count = 0
+        self.points: deque[Point] = deque(maxlen=period)
+
+    def add(self, point: Point) -> Batch | None:
+        self.points.append(point)
+        self.count += 1
+        if self.count != self.next_emit:
+            return None
+        self.next_emit += self.every
+        points = list(self.points)
+        return Batch(self.name, self.group, self.tags, points[-1].time, points, self.database,
+                     self.retention_policy)
