@@ -13,6 +13,7 @@ nodes are tested on batch edges on their own.
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
@@ -577,3 +578,42 @@ def test_change_detect_tells_int_from_float():
     # change_detect.go compares Go interface values: int64(1) and float64(1) differ
     capture, _ = run_stream("stream|from()|changeDetect('v')", "m v=1i 0\nm v=1 1\nm v=1 2", "changeDetect2")
     assert [p.time // S for p in capture.points] == [0, 1]
+
+
+def test_quiet_keeps_messages_out_but_counts():
+    # pipeline/node.go Quiet(): "suppresses all error logging events from this node"
+    _, task = run_stream("stream|from()|derivative('value').quiet()", "m value=1 0\nm other=1 1", "derivative2")
+    derivative = node(task, "derivative2")
+    assert derivative.errors == 1 and derivative.error_messages == {}
+
+
+def test_state_duration_drives_an_alert_through_tickpy_run(tmp_path):
+    # pipeline/state_tracking.go's example: warn after 1 minute in the state, critical after 5
+    from conftest import ROOT, run_tickpy
+
+    (tmp_path / "task.tick").write_text("""stream
+    |from()
+        .measurement('cpu')
+    |where(lambda: "cpu" == 'cpu-total')
+    |groupBy('host')
+    |stateDuration(lambda: "usage_idle" <= 10)
+        .unit(1m)
+    |alert()
+        // Warn after 1 minute
+        .warn(lambda: "state_duration" >= 1)
+        // Critical after 5 minutes
+        .crit(lambda: "state_duration" >= 5)
+        .stateChangesOnly()
+""")
+    lines = [f"cpu,cpu=cpu-total,host=web01 usage_idle=5 {t * S}" for t in range(0, 301, 30)]
+    lines.append(f"cpu,cpu=cpu-total,host=web01 usage_idle=50 {330 * S}")
+    (tmp_path / "data.lp").write_text("\n".join(lines) + "\n")
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", "--events", "-", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(e["id"], e["time"], e["level"]) for e in events] == [
+        ("cpu:host=web01", "1970-01-01T00:01:00Z", "WARNING"),
+        ("cpu:host=web01", "1970-01-01T00:05:00Z", "CRITICAL"),
+        ("cpu:host=web01", "1970-01-01T00:05:30Z", "OK"),
+    ]
+    assert events[0]["data"]["series"][0]["columns"] == ["time", "state_duration", "usage_idle"]

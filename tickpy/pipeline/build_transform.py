@@ -21,13 +21,22 @@ from tickpy.pipeline.nodes.shift import ShiftNode
 from tickpy.pipeline.nodes.state_tracking import state_count_node, state_duration_node
 
 
+class TransformBuilder(NodeBuilder):
+    """What the transforms share: `.quiet()` keeps the node's error messages out of the run
+    summary (they are still counted), as it keeps them out of Kapacitor's log."""
+
+    def quieted(self, node):
+        node.quiet = getattr(self, "quiet", False)
+        return node
+
+
 def _duration(builder, value, at: ast.Node) -> int:
     if not isinstance(value, Duration):
         raise builder.error(f"expected a duration, got {value!r}", at)
     return int(value)
 
 
-class DerivativeBuilder(NodeBuilder):
+class DerivativeBuilder(TransformBuilder):
     kind = "derivative"
 
     def __init__(self, builder, at, args=None):
@@ -50,14 +59,15 @@ class DerivativeBuilder(NodeBuilder):
         if self.unit == 0:
             # a zero unit would divide by zero on every point
             raise self.builder.error("derivative unit must not be zero", self.at)
-        return DerivativeNode(self.node_id, self.field, self.unit, self.non_negative, self.as_name)
+        return self.quieted(DerivativeNode(self.node_id, self.field, self.unit, self.non_negative,
+                                          self.as_name))
 
 
 # Go types Kapacitor names when a default value has a type it refuses (DefaultNode.validate).
 _GO_TYPE_NAMES = {Duration: "time.Duration", list: "[]interface {}"}
 
 
-class DefaultBuilder(NodeBuilder):
+class DefaultBuilder(TransformBuilder):
     kind = "default"
 
     def __init__(self, builder, at, args=None):
@@ -81,7 +91,7 @@ class DefaultBuilder(NodeBuilder):
         return DefaultNode(self.node_id, self.fields, self.tags)
 
 
-class DeleteBuilder(NodeBuilder):
+class DeleteBuilder(TransformBuilder):
     kind = "delete"
 
     def __init__(self, builder, at, args=None):
@@ -99,7 +109,7 @@ class DeleteBuilder(NodeBuilder):
         return DeleteNode(self.node_id, self.fields, self.tags)
 
 
-class SampleBuilder(NodeBuilder):
+class SampleBuilder(TransformBuilder):
     kind = "sample"
 
     def create(self):
@@ -115,7 +125,7 @@ class SampleBuilder(NodeBuilder):
         return SampleNode(self.node_id, count=count, duration=duration)
 
 
-class ShiftBuilder(NodeBuilder):
+class ShiftBuilder(TransformBuilder):
     kind = "shift"
 
     def create(self):
@@ -125,7 +135,7 @@ class ShiftBuilder(NodeBuilder):
         return ShiftNode(self.node_id, shift)
 
 
-class StateDurationBuilder(NodeBuilder):
+class StateDurationBuilder(TransformBuilder):
     kind = "state_duration"
 
     def __init__(self, builder, at, args=None):
@@ -143,10 +153,10 @@ class StateDurationBuilder(NodeBuilder):
         if self.unit == 0:
             raise self.builder.error("stateDuration unit must not be zero", self.at)
         predicate = self.builder.compile_lambda(self.args[0] if self.args else None, self.at)
-        return state_duration_node(self.node_id, predicate, self.as_name, self.unit)
+        return self.quieted(state_duration_node(self.node_id, predicate, self.as_name, self.unit))
 
 
-class StateCountBuilder(NodeBuilder):
+class StateCountBuilder(TransformBuilder):
     kind = "state_count"
 
     def __init__(self, builder, at, args=None):
@@ -158,10 +168,10 @@ class StateCountBuilder(NodeBuilder):
 
     def create(self):
         predicate = self.builder.compile_lambda(self.args[0] if self.args else None, self.at)
-        return state_count_node(self.node_id, predicate, self.as_name)
+        return self.quieted(state_count_node(self.node_id, predicate, self.as_name))
 
 
-class ChangeDetectBuilder(NodeBuilder):
+class ChangeDetectBuilder(TransformBuilder):
     kind = "changeDetect"
 
     def __init__(self, builder, at, args=None):
@@ -171,7 +181,7 @@ class ChangeDetectBuilder(NodeBuilder):
         self.fields = string_args(builder, self.args, at)
 
     def create(self):
-        return ChangeDetectNode(self.node_id, self.fields)
+        return self.quieted(ChangeDetectNode(self.node_id, self.fields))
 
 
 BUILDERS: dict = {

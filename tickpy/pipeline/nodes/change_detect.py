@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
-from tickpy.pipeline.node import Node
+from tickpy.pipeline.nodes.reporting import ReportingNode
 
 _MISSING = object()
 
 
-class ChangeDetectNode(Node):
+class ChangeDetectNode(ReportingNode):
     kind = "changeDetect"
 
     def __init__(self, node_id: str, fields: list[str]):
@@ -27,7 +27,7 @@ class ChangeDetectNode(Node):
         before = previous.fields if previous is not None else {}
         for name in self.fields:
             if name not in point.fields:
-                self.count_error(f"Invalid field in change detect: expected field {name} not found")
+                self.report(f"Invalid field in change detect: expected field {name} not found")
                 continue
             value = point.fields[name]
             old = before.get(name, _MISSING)

@@ -17,7 +17,7 @@ On a batch edge each batch is worked on alone: the first point of a batch has no
 from __future__ import annotations
 
 from tickpy.data.point import Point, Unsigned
-from tickpy.pipeline.node import Node
+from tickpy.pipeline.nodes.reporting import ReportingNode
 
 SECOND = 1_000_000_000
 
@@ -37,7 +37,7 @@ def _go_type(value) -> str:
     return {bool: "bool", str: "string", int: "int64", float: "float64"}.get(type(value), type(value).__name__)
 
 
-class DerivativeNode(Node):
+class DerivativeNode(ReportingNode):
     kind = "derivative"
 
     def __init__(self, node_id: str, field: str, unit: int = SECOND, non_negative: bool = False,
@@ -74,7 +74,7 @@ class DerivativeNode(Node):
         value = point.fields.get(self.field)
         current = number(value)
         if current is None:
-            self.count_error(f"cannot perform derivative: field is the wrong type "
+            self.report(f"cannot perform derivative: field is the wrong type "
                              f"(field {self.field}, type {_go_type(value)})")
             return None, False
         if previous is None:
@@ -82,7 +82,7 @@ class DerivativeNode(Node):
         elapsed = point.time - previous.time
         if elapsed == 0:
             # Kapacitor's log text, spelling included
-            self.count_error("cannot perform derivative: elaspsed time was 0")
+            self.report("cannot perform derivative: elaspsed time was 0")
             return None, True
         difference = current - number(previous.fields[self.field])
         if self.non_negative and difference < 0:

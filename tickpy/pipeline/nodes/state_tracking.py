@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
-from tickpy.pipeline.node import Node
+from tickpy.pipeline.nodes.reporting import ReportingNode
 
 SECOND = 1_000_000_000
 
@@ -57,7 +57,7 @@ class CountTracker:
         return self.count
 
 
-class StateTrackingNode(Node):
+class StateTrackingNode(ReportingNode):
     """The node behind both: `new_tracker()` makes one tracker per group."""
 
     def __init__(self, node_id: str, kind: str, predicate, as_name: str, new_tracker):
@@ -79,7 +79,7 @@ class StateTrackingNode(Node):
         try:
             in_state = evaluate.predicate(point)
         except Exception as error:
-            self.count_error(f"error while evaluating expression: {error}")
+            self.report(f"error while evaluating expression: {error}")
             return None
         fields = dict(point.fields)
         fields[self.as_name] = tracker.track(point.time, in_state)
