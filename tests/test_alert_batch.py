@@ -231,3 +231,35 @@ def test_group_by_splits_a_batch_by_the_new_dimension():
     assert by_group["host=a"].tags == {"host": "a"}
     assert [p.fields["v"] for p in by_group["host=a"].points] == [0, 2]
     assert by_group["host=a"].time == START + 2 * S
+
+
+def test_window_then_alert_through_tickpy_run(tmp_path):
+    # A window's batches judged by alert.go: the CRITICAL event has the time of its first
+    # critical point, the recovery the batch's time (the window's end); the event data holds every
+    # row of the window, the point tags that are not the group's as columns (edge/messages.go ToRow)
+    from conftest import run_tickpy
+
+    (tmp_path / "task.tick").write_text("""stream
+    |from().measurement('cpu').groupBy('host')
+    |window().period(10s).every(10s).align()
+    |alert()
+        .crit(lambda: "usage_idle" < 10)
+        .message('{{ .ID }} is {{ .Level }}: {{ index .Fields "usage_idle" }}')
+""")
+    (tmp_path / "data.lp").write_text("\n".join([
+        f"cpu,host=a,cpu=cpu0 usage_idle=50 {1 * S}",
+        f"cpu,host=a,cpu=cpu0 usage_idle=5 {2 * S}",
+        f"cpu,host=a,cpu=cpu1 usage_idle=7 {3 * S}",
+        f"cpu,host=a,cpu=cpu0 usage_idle=50 {12 * S}",
+        f"cpu,host=a,cpu=cpu0 usage_idle=50 {25 * S}",
+    ]) + "\n")
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", "--events", "-", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    critical, ok = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (critical["id"], critical["level"], critical["time"]) == ("cpu:host=a", "CRITICAL", "1970-01-01T00:00:02Z")
+    assert critical["message"] == "cpu:host=a is CRITICAL: 5"  # the fields of the point that set the level
+    assert critical["data"]["series"] == [{
+        "name": "cpu", "tags": {"host": "a"}, "columns": ["time", "cpu", "usage_idle"],
+        "values": [["1970-01-01T00:00:01Z", "cpu0", 50], ["1970-01-01T00:00:02Z", "cpu0", 5],
+                   ["1970-01-01T00:00:03Z", "cpu1", 7]]}]
+    assert (ok["level"], ok["time"], ok["duration"]) == ("OK", "1970-01-01T00:00:20Z", 18 * S)

@@ -617,3 +617,148 @@ def test_state_duration_drives_an_alert_through_tickpy_run(tmp_path):
         ("cpu:host=web01", "1970-01-01T00:05:30Z", "OK"),
     ]
     assert events[0]["data"]["series"][0]["columns"] == ["time", "state_duration", "usage_idle"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The Go tests' whole scripts, with the window, aggregates and join after the node
+
+def _last_points(script: str, data: str, kind: str) -> list[Point]:
+    task, services = build(script)
+    [last] = [n for n in task.nodes if n.kind == kind]
+    capture = capture_after(task, last.id)
+    replay_lines(data.strip().splitlines(), "<test>", [task], services, precision="s")
+    return capture.points, capture.batches
+
+
+WINDOW_10S = "|window().period(10s).every(10s)"
+
+
+@pytest.mark.parametrize("go_test, node_text, data, function, expected", [
+    ("TestStream_Derivative", "derivative('value')", DERIVATIVE_DATA, "mean('value')", {"mean": 1.0}),
+    ("TestStream_DerivativeUnit", "derivative('value').unit(10s)", DERIVATIVE_DATA, "mean('value')", {"mean": 10.0}),
+    ("TestStream_DerivativeNN", "derivative('value').nonNegative()", NN_DATA, "mean('value')", {"mean": 1.0}),
+    ("TestStream_DerivativeN", "derivative('value')", NN_DATA, "mean('value')", {"mean": -99.7}),
+])
+def test_go_derivative_scripts(go_test, node_text, data, function, expected):
+    points, _ = _last_points(f"stream|from().measurement('packets')|{node_text}{WINDOW_10S}|{function}",
+                             data, function.split("(")[0])
+    [point] = points
+    assert point.time == 11 * S
+    assert point.fields == pytest.approx(expected)
+
+
+def test_go_default_script():
+    # TestStream_Default: sum 57 at 10s
+    points, _ = _last_points("""stream
+    |from().measurement('cpu')
+    |default().field('value', 1.0).tag('host', 'serverA')
+    |where(lambda: "host" == 'serverA')
+    |window().period(10s).every(10s)
+    |sum('value')""", DEFAULT_DATA, "sum")
+    assert [(p.time, p.fields) for p in points] == [(10 * S, {"sum": 57.0})]
+
+
+def test_go_delete_group_by_script():
+    # TestStream_Delete_GroupBy: at 2s, serverA 18, serverB 12, serverC 6, tags host only
+    points, _ = _last_points("""stream
+    |from().measurement('cpu').groupBy('host', 'type')
+    |delete().field('anothervalue').tag('type')
+    |window().period(2s).every(2s)
+    |sum('value').as('value')""", DELETE_DATA, "sum")
+    assert sorted((p.time, p.tags["host"], p.fields["value"]) for p in points) == [
+        (2 * S, "serverA", 18.0), (2 * S, "serverB", 12.0), (2 * S, "serverC", 6.0)]
+
+
+@pytest.mark.parametrize("go_test, rate, expected", [
+    ("TestStream_Sample_Count", "2", [(4, 1004.0), (6, 1006.0)]),
+    ("TestStream_Sample_Time", "3s", [(6, 1006.0)]),
+])
+def test_go_sample_scripts(go_test, rate, expected):
+    _, batches = _last_points(f"stream|from().measurement('packets')|sample({rate})"
+                              f"|window().every(4s).period(4s).align()", SAMPLE_DATA, "window")
+    assert rows(batches[-1].points, "value") == expected
+
+
+def test_go_state_duration_script():
+    # TestStream_StateDuration: the 4s window of each host
+    _, batches = _last_points("""var data = stream
+    |from().measurement('cpu')
+    |groupBy('host')
+data
+    |stateDuration(lambda: "value" > 95)
+        .unit(1ms)
+        .as('my_duration')
+    |window().period(4s).every(4s)
+data
+    |stateDuration(lambda: "value" > 95) // discard
+""", STATE_DATA, "window")
+    assert {b.tags["host"]: rows(b.points, "my_duration", "value") for b in batches} == {
+        "serverA": [(0, 0.0, 97.1), (1, 1000.0, 96.6), (2, -1.0, 83.6), (3, 0.0, 99.1)],
+        "serverB": [(0, -1.0, 47.0), (1, 0.0, 95.1), (3, 2000.0, 96.1)],
+    }
+
+
+SHIFT_DATA = """
+cpu,type=idle,host=serverA value=97.1 0
+cpu,type=idle,host=serverB value=97.1 0
+disk,type=sda,host=serverB value=39   0
+cpu,type=idle,host=serverB value=92.6 1
+cpu,type=idle,host=serverA value=95.6 2
+cpu,type=idle,host=serverB value=95.6 2
+cpu,type=idle,host=serverA value=93.1 3
+cpu,type=idle,host=serverB value=93.1 3
+cpu,type=idle,host=serverA value=92.6 4
+cpu,type=idle,host=serverB value=92.6 4
+cpu,type=idle,host=serverA value=95.8 5
+cpu,type=idle,host=serverB value=95.8 5
+cpu,type=idle,host=serverC value=95.8 5
+cpu,type=idle,host=serverA value=92.7 6
+cpu,type=idle,host=serverB value=92.7 6
+cpu,type=idle,host=serverA value=96.0 7
+cpu,type=idle,host=serverB value=96.0 7
+cpu,type=idle,host=serverA value=93.4 8
+cpu,type=idle,host=serverB value=93.4 8
+disk,type=sda,host=serverB value=423  8
+cpu,type=idle,host=serverA value=95.3 9
+cpu,type=idle,host=serverB value=95.3 9
+cpu,type=idle,host=serverA value=96.4 10
+cpu,type=idle,host=serverB value=96.4 10
+cpu,type=idle,host=serverA value=95.1 11
+cpu,type=idle,host=serverB value=95.1 11
+"""
+
+
+@pytest.mark.parametrize("go_test, past, current, time", [
+    ("TestStream_Shift", "|count('value')|shift(period)", "|count('value')", 10),
+    ("TestStream_ShiftBatch", "|shift(period)|count('value')", "|count('value')", 10),
+    ("TestStream_ShiftNegative", "|count('value')", "|count('value')|shift(-period)", 5),
+    ("TestStream_ShiftBatchNegative", "|count('value')", "|shift(-period)|count('value')", 5),
+])
+def test_go_shift_scripts(go_test, past, current, time):
+    points, _ = _last_points(f"""
+var period = 5s
+var data = stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "host" == 'serverA')
+var past = data
+    |window()
+        .period(period)
+        .every(period)
+        .align()
+    {past}
+var current = data
+    |window()
+        .period(period)
+        .every(period)
+        .align()
+    {current}
+past
+    |join(current)
+        .as('past', 'current')
+    |eval(lambda: "current.count" - "past.count")
+        .keep()
+        .as('diff')
+""", SHIFT_DATA, "eval")
+    assert [(p.time, p.fields) for p in points] == [
+        (time * S, {"current.count": 5, "diff": 1, "past.count": 4})]
