@@ -11,6 +11,7 @@ node emits inside the window's span are compared instead, which is what the wind
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -569,3 +570,200 @@ def test_TestStream_Union_Stepped(until, finish, expected):
               for point in last_per_group(points).values()}
     assert result == expected
     assert all(point.name == "cpu_all" for point in points)
+
+
+# ---------------------------------------------------------------------------------------------
+# With windows and aggregates: Kapacitor's own scripts and recordings, end to end
+# (the recordings are Kapacitor's integrations/testdata files, copied unchanged).
+
+RECORDINGS = Path(__file__).parent / "kapacitor_recordings"
+
+
+def kapacitor_recording(name: str) -> list[str]:
+    """A .srpl file (database, retention policy, point: three lines per point) as line protocol."""
+    lines = (RECORDINGS / f"{name}.srpl").read_text().splitlines()
+    return recording("\n".join(lines[2::3]))
+
+
+JOIN_SCRIPT = """var errorCounts = stream
+    |from()
+        .measurement('errors')
+        .groupBy('service')
+    |window()
+        .period(10s)
+        .every(10s)
+        .align()
+    |sum('value')
+
+var viewCounts = stream
+    |from()
+        .measurement('views')
+        .groupBy('service')
+    |window()
+        .period(10s)
+        .every(10s)
+        .align()
+    |sum('value')
+
+errorCounts
+    |join(viewCounts)
+        .as('errors', 'views')
+        DELIMITER
+        .streamName('error_view')
+    |eval(lambda: "errorsDsum" / "viewsDsum")
+        .as('error_percent')
+        .keep()
+"""
+
+
+@pytest.mark.parametrize("delimiter", [".", "#", ""])
+def test_TestStream_Join_and_TestStream_Join_Delimiter_and_DelimiterEmpty(delimiter):
+    script = JOIN_SCRIPT.replace("DELIMITER", f".delimiter('{delimiter}')" if delimiter != "." else "")
+    script = script.replace("errorsDsum", f"errors{delimiter}sum").replace("viewsDsum", f"views{delimiter}sum")
+    points, _ = run(script, kapacitor_recording("TestStream_Join"))
+    result = {point.tags["service"]: (point.name, point.time, point.fields)
+              for point in last_per_group(points).values()}
+    assert result == {
+        service: ("error_view", at(10), {"error_percent": 0.01, f"errors{delimiter}sum": errors,
+                                         f"views{delimiter}sum": views})
+        for service, errors, views in (("cartA", 47.0, 4700.0), ("login", 45.0, 4500.0),
+                                       ("front", 32.0, 3200.0))
+    }
+
+
+@pytest.mark.parametrize("fill", ["'null'", "0.0"])
+def test_TestStream_Join_Fill_Null_and_Num(fill):
+    default = "" if fill == "0.0" else """
+    |default()
+        .field('errors.value', 0.0)
+        .field('views.value', 0.0)"""
+    script = f"""var errorCounts = stream
+    |from()
+        .measurement('errors')
+        .groupBy('service')
+
+var viewCounts = stream
+    |from()
+        .measurement('views')
+        .groupBy('service')
+
+errorCounts
+    |join(viewCounts)
+        .as('errors', 'views')
+        .fill({fill})
+        .streamName('error_view'){default}
+    |eval(lambda:  "errors.value" + "views.value")
+        .as('error_percent')
+    |window()
+        .period(10s)
+        .every(10s)
+    |count('error_percent')
+"""
+    points, _ = run(script, kapacitor_recording("TestStream_Join_Fill"))
+    result = {point.tags["service"]: (point.name, point.time, point.fields["count"])
+              for point in last_per_group(points).values()}
+    assert result == {"cartA": ("error_view", at(10), 7), "login": ("error_view", at(10), 7),
+                      "front": ("error_view", at(10), 8)}
+
+
+def test_TestStream_JoinN():
+    script = """var cpu = stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "cpu" == 'total')
+var mem = stream
+    |from()
+        .measurement('memory')
+        .where(lambda: "type" == 'free')
+var disk = stream
+    |from()
+        .measurement('disk')
+        .where(lambda: "device" == 'sda')
+
+cpu
+    |join(mem, disk)
+        .as('cpu', 'mem', 'disk')
+        .streamName('magic')
+        .fill(0.0)
+    |window()
+        .period(10s)
+        .every(10s)
+    |count('cpu.value')
+"""
+    points, _ = run(script, kapacitor_recording("TestStream_JoinN"))
+    assert [(point.name, point.tags, point.time, point.fields) for point in last_per_group(points).values()] \
+        == [("magic", {}, at(10), {"count": 10})]
+
+
+JOIN_ON_SCRIPT = """var errorsByServiceDC = stream
+    |from()
+        .measurement('errors')
+        .groupBy(DIMENSIONS)
+    |window()
+        .period(10s)
+        .every(10s)
+        .align()
+    |sum('value')
+
+var errorsByServiceGlobal = stream
+    |from()
+        .measurement('errors')
+        .groupBy('service')
+    |window()
+        .period(10s)
+        .every(10s)
+        .align()
+    |sum('value')
+
+errorsByServiceGlobal
+    |join(errorsByServiceDC)
+        .as('service', 'dc')
+        .on('service')
+        .streamName('dc_error_percent')
+    |eval(lambda: "dc.sum" / "service.sum")
+        .keep()
+        .as('value')
+"""
+
+
+def test_TestStream_JoinOn():
+    points, _ = run(JOIN_ON_SCRIPT.replace("DIMENSIONS", "'dc', 'service'"),
+                    kapacitor_recording("TestStream_JoinOn"))
+    result = {(point.tags["dc"], point.tags["service"]): (point.name, point.time, point.fields)
+              for point in last_per_group(points).values()}
+    expected = [("A", "cartA", 15.0, 47.0), ("B", "cartA", 32.0, 47.0), ("A", "login", 15.0, 45.0),
+                ("B", "login", 23.0, 45.0), ("C", "login", 7.0, 45.0), ("A", "front", 19.0, 32.0),
+                ("B", "front", 13.0, 32.0)]
+    assert result == {(dc, service): ("dc_error_percent", at(10),
+                                      {"dc.sum": part, "service.sum": total, "value": part / total})
+                      for dc, service, part, total in expected}
+
+
+def test_TestStream_JoinOnGap():
+    # The specific side is grouped by three tags (dc, service, rack), the join is on one.
+    script = JOIN_ON_SCRIPT.replace("DIMENSIONS", "'dc', 'service', 'rack'").replace("'dc')", "'loc')")
+    script = script.replace('"dc.sum"', '"loc.sum"').replace("dc_error_percent", "loc_error_percent")
+    points, _ = run(script, kapacitor_recording("TestStream_JoinOn"))
+    result = {(point.tags["dc"], point.tags["service"], point.tags["rack"]): point.fields
+              for point in last_per_group(points).values()}
+    expected = [("A", "cartA", "0", 10.0, 47.0), ("A", "cartA", "1", 5.0, 47.0),
+                ("B", "cartA", "0", 14.0, 47.0), ("B", "cartA", "1", 18.0, 47.0),
+                ("A", "login", "0", 5.0, 45.0), ("A", "login", "1", 10.0, 45.0),
+                ("B", "login", "0", 3.0, 45.0), ("B", "login", "1", 20.0, 45.0),
+                ("C", "login", "0", 7.0, 45.0), ("A", "front", "0", 9.0, 32.0),
+                ("A", "front", "1", 10.0, 32.0), ("B", "front", "0", 4.0, 32.0),
+                ("B", "front", "1", 9.0, 32.0)]
+    assert result == {(dc, service, rack): {"loc.sum": part, "service.sum": total, "value": part / total}
+                      for dc, service, rack, part, total in expected}
+    assert {point.name for point in points} == {"loc_error_percent"}
+
+
+def test_TestStream_Union():
+    script = UNION_SCRIPT.replace("    |groupBy('cpu')\n", """    |window()
+        .period(10s)
+        .every(10s)
+    |count('value')
+""")
+    points, _ = run(script, kapacitor_recording("TestStream_Union"))
+    assert [(point.name, point.tags, point.time, point.fields) for point in last_per_group(points).values()] \
+        == [("cpu_all", {}, at(10), {"count": 20})]

@@ -17,7 +17,7 @@ from tickpy.lang import ast
 from tickpy.pipeline.node import Node
 from tickpy.pipeline.node_builder import STREAM, NodeBuilder, flatten, string_args
 from tickpy.pipeline.nodes.combine import DEFAULT_MAX_COMBINATIONS, CombineNode
-from tickpy.pipeline.nodes.deadman import EmittedRateNode, deadman_id, deadman_message
+from tickpy.pipeline.nodes.deadman import deadman_id, deadman_message, deadman_rate
 from tickpy.pipeline.nodes.flatten import FlattenNode
 from tickpy.pipeline.nodes.join import FILL_NONE, FILL_NULL, JoinNode, JoinSpec
 from tickpy.pipeline.nodes.multi_parent import ParentInput
@@ -298,7 +298,7 @@ class DeadmanBuilder(_WatchingBuilder):
         if self._node is not None:
             return []
         stats = self.make_stats(self.interval, align=True)
-        rate = stats.add_child(EmittedRateNode(self.rate_id, self.interval))
+        rate = deadman_rate(self.rate_id, stats)
         self._node = rate.add_child(self.alert.create())
         self._counter = stats.counter
         created = [stats, rate, self._node]

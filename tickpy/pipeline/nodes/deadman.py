@@ -4,8 +4,9 @@ per interval or below (Kapacitor's Node.Deadman in pipeline/node.go).
 Kapacitor builds it from other nodes, and so does tickpy:
 `|stats(interval).align() |derivative('emitted').unit(interval).nonNegative() |alert()` with
 `.crit(lambda: "emitted" <= threshold)` (AND any extra lambdas given to deadman) and the id and
-message of Kapacitor's `[deadman]` configuration defaults, below. This module holds the defaults
-and the derivative step, the points per interval between two stats ticks of a group.
+message of Kapacitor's `[deadman]` configuration defaults, below. The derivative step is the
+derivative node itself (tickpy/pipeline/nodes/derivative.py): the points per interval between two
+stats ticks of a group.
 
 On the replay clock the stats ticks come from the data's time, so a deadman fires when later
 points of the data (of any measurement) carry the clock past an interval in which the watched
@@ -14,8 +15,8 @@ node emitted too little. When the data ends, the clock stops: no tick after the 
 
 from __future__ import annotations
 
-from tickpy.data.point import Point
-from tickpy.pipeline.node import Node
+from tickpy.pipeline.nodes.derivative import DerivativeNode
+from tickpy.pipeline.nodes.stats import StatsNode
 from tickpy.template.gotime import duration_string
 
 # services/deadman/config.go: DefaultId and DefaultMessage. NODE_NAME becomes the watched node's
@@ -33,32 +34,6 @@ def deadman_message(interval: int) -> str:
     return DEFAULT_MESSAGE.replace("INTERVAL", duration_string(interval), 1)
 
 
-class EmittedRateNode(Node):
-    """`|derivative('emitted').unit(interval).nonNegative()` on stats points: the change of each
-    group's `emitted` count per interval. A group's first tick only sets the starting count; a
-    count that went down (it never does) is skipped, as nonNegative does."""
-
-    kind = "derivative"
-
-    def __init__(self, node_id: str, unit: int):
-        super().__init__(node_id)
-        self.unit = unit
-        self._previous: dict[str, tuple[int, float]] = {}  # group -> (time, emitted)
-
-    def point(self, point: Point) -> None:
-        self.points_in += 1
-        current = float(point.fields["emitted"])
-        previous = self._previous.get(point.group)
-        self._previous[point.group] = (point.time, current)
-        if previous is None:
-            return
-        elapsed = point.time - previous[0]
-        if elapsed == 0:
-            self.count_error("cannot perform derivative: elaspsed time was 0")  # Kapacitor's spelling
-            return
-        difference = current - previous[1]
-        if difference < 0:
-            return
-        fields = dict(point.fields)
-        fields["emitted"] = difference / (elapsed / self.unit)
-        self.emit(Point(point.name, point.tags, fields, point.time, group=point.group))
+def deadman_rate(node_id: str, stats: StatsNode) -> DerivativeNode:
+    """`|derivative('emitted').unit(interval).nonNegative()` under the stats node."""
+    return stats.add_child(DerivativeNode(node_id, "emitted", unit=stats.interval, non_negative=True))
