@@ -29,9 +29,13 @@ class Capture(Node):
     def __init__(self):
         super().__init__("capture")
         self.batches: list[Batch] = []
+        self.points: list[Point] = []
 
     def batch(self, batch):
         self.batches.append(batch)
+
+    def point(self, point):
+        self.points.append(point)
 
 
 def build(script: str):
@@ -263,3 +267,36 @@ def test_window_then_alert_through_tickpy_run(tmp_path):
         "values": [["1970-01-01T00:00:01Z", "cpu0", 50], ["1970-01-01T00:00:02Z", "cpu0", 5],
                    ["1970-01-01T00:00:03Z", "cpu1", 7]]}]
     assert (ok["level"], ok["time"], ok["duration"]) == ("OK", "1970-01-01T00:00:20Z", 18 * S)
+
+
+def test_group_by_by_measurement_keeps_measurements_apart():
+    # TestBatch_GroupByNodeByMeasurement (TestBatch_GroupByMeasurement.0.brpl, second time): the
+    # max of each measurement and cpu
+    task, _ = build("stream|from()|groupBy('cpu').byMeasurement()")
+    capture = capture_after(task, "groupby2")
+    recorded = [
+        ("cpu_usage_idle", "cpu-total", [90.8919959776013, 86.54244306420236, 91.01699558842134, 85.66378399063848, 89.90919811320221]),
+        ("cpu_usage_user", "cpu-total", [0.8919959776013, 6.54244306420236, 1.01699558842134, 5.66378399063848, 9.90919811320221]),
+        ("cpu_usage_idle", "cpu0", [81.72501716191164, 81.03810381037587, 85.93434343435388, 85.36734693878043, 83.01320528210614]),
+        ("cpu_usage_user", "cpu0", [1.72501716191164, 1.03810381037587, 5.93434343435388, 5.36734693878043, 3.01320528210614]),
+        ("cpu_usage_idle", "cpu1", [95.98484848485191, 92.098039215696, 92.99999999998363, 86.54015887023496, 95.48979591840603]),
+        ("cpu_usage_user", "cpu1", [5.98484848485191, 2.098039215696, 2.99999999998363, 6.54015887023496, 5.48979591840603]),
+    ]
+    for name, cpu, means in recorded:
+        task.stream.batch(batch_of(name, {"cpu": cpu}, means, 10))
+    task.stream.batch(batch_of("cpu_usage_idle", {"cpu": "cpu0"}, [1.0], 20))  # the next time
+    maxima = {(b.name, b.tags["cpu"]): max(p.fields["mean"] for p in b.points) for b in capture.batches}
+    assert maxima == {
+        ("cpu_usage_user", "cpu-total"): 9.90919811320221, ("cpu_usage_user", "cpu0"): 5.93434343435388,
+        ("cpu_usage_user", "cpu1"): 6.54015887023496, ("cpu_usage_idle", "cpu-total"): 91.01699558842134,
+        ("cpu_usage_idle", "cpu0"): 85.93434343435388, ("cpu_usage_idle", "cpu1"): 95.98484848485191,
+    }
+    assert {b.group for b in capture.batches} >= {"cpu_usage_idle\ncpu=cpu0", "cpu_usage_user\ncpu=cpu1"}
+
+
+def test_group_by_keeps_grouping_by_measurement_from_upstream():
+    # group_by.go Point: dims.ByName = dims.ByName || n.byName
+    task, _ = build("stream|from().groupBy('service').groupByMeasurement()|groupBy('host')")
+    capture = capture_after(task, "groupby2")
+    task.stream.point(Point("errors", {"service": "cartA", "host": "h1"}, {"value": 1}, 0))
+    assert [p.group for p in capture.points] == ["errors\nhost=h1"]

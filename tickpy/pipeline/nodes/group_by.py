@@ -1,5 +1,6 @@
 """`|groupBy(tags...)`: sets the group of each point (Kapacitor's GroupByNode). Points keep all
-their tags; only the group id changes, which is what alert state and windows key on.
+their tags; only the group id changes, which is what alert state and windows key on. A group
+formed by measurement upstream stays by measurement (group_by.go: `ByName || byMeasurement`).
 
 On a batch edge the points of each batch are sorted into batches of the new groups. Batches that
 arrive with the same time (the batches of one window, one per old group) are merged: their
@@ -29,7 +30,12 @@ class GroupByNode(Node):
 
     def point(self, point) -> None:
         self.points_in += 1
-        self.emit(point.regrouped(self.grouping.group_id(point)))
+        if point.group and not self.grouping.by_measurement and by_measurement(point.group, point.name):
+            # grouped by measurement upstream (from().groupByMeasurement()): that stays
+            group = group_id(point.name, point.tags, self._dimensions(point.tags), True)
+        else:
+            group = self.grouping.group_id(point)
+        self.emit(point.regrouped(group))
 
     def batch(self, batch: Batch) -> None:
         self.points_in += 1
