@@ -767,3 +767,140 @@ def test_TestStream_Union():
     points, _ = run(script, kapacitor_recording("TestStream_Union"))
     assert [(point.name, point.tags, point.time, point.fields) for point in last_per_group(points).values()] \
         == [("cpu_all", {}, at(10), {"count": 20})]
+
+
+# ---------------------------------------------------------------------------------------------
+# Batch edges. Kapacitor's TestBatch_* tests read batches from InfluxDB queries, which tickpy run
+# cannot make; the same batches are made here by windowing points at the batches' point times
+# (aligned 10s windows give batches with the same points), then the node under test runs on them.
+
+def batch_points(measurement: str, batches: dict[str, list[tuple[int, float]]]) -> list[str]:
+    """Line protocol for {tags: [(second, value), ...]}, in time order."""
+    rows = [(second, f"{measurement},{tags} value={value}") for tags, points in batches.items()
+            for second, value in points]
+    return [f"{body} {at(second)}" for second, body in sorted(rows, key=lambda row: row[0])]
+
+
+# TestBatch_Flatten.0.brpl and TestBatch_Combine.0.brpl: per dc and service, batches of two points
+# every 10s.
+REQUEST_LATENCY_BATCHES = {
+    "dc=A,service=cart": [(0, 1), (5, 1), (10, 8), (15, 3), (20, 1), (25, 1)],
+    "dc=A,service=auth": [(1, 1), (6, 1), (11, 4), (16, 2), (21, 1), (26, 1)],
+    "dc=A,service=log": [(2, 1), (7, 1), (12, 7), (17, 1), (22, 1), (27, 1)],
+    "dc=B,service=cart": [(0, 1), (5, 1), (10, 3), (15, 7), (20, 1), (25, 1)],
+    "dc=B,service=auth": [(1, 1), (6, 1), (11, 9), (16, 6), (21, 1), (26, 1)],
+    "dc=B,service=log": [(2, 1), (7, 1), (12, 5), (17, 4), (22, 1), (27, 1)],
+}
+# One more point closes the windows ending at 30s, so that groupBy sends those ending at 20s
+# (Kapacitor's groupBy holds a batch until one with another time arrives).
+CLOSE_20S_WINDOWS = [f"request_latency,dc=A,service=cart value=1 {at(30)}"]
+
+
+def test_TestBatch_Flatten():
+    # The test regroups the batches by dc and flattens on service with a 5s tolerance. The
+    # expected result is the second batch per dc (the last one Kapacitor sends), a row per 5s.
+    lines = batch_points("request_latency", REQUEST_LATENCY_BATCHES) + CLOSE_20S_WINDOWS
+    script = """stream
+    |from()
+        .measurement('request_latency')
+        .groupBy('dc', 'service')
+    |window()
+        .period(10s)
+        .every(10s)
+        .align()
+    |groupBy('dc')
+    |flatten()
+        .on('service')
+        .tolerance(5s)
+"""
+    batches_out, _ = run(script, lines)
+    last = last_per_group(batches_out)
+    rows = {group: [(point.time, point.fields) for point in batch.points] for group, batch in last.items()}
+    assert rows == {
+        "dc=A": [(at(10), {"auth.value": 4.0, "cart.value": 8.0, "log.value": 7.0}),
+                 (at(15), {"auth.value": 2.0, "cart.value": 3.0, "log.value": 1.0})],
+        "dc=B": [(at(10), {"auth.value": 9.0, "cart.value": 3.0, "log.value": 5.0}),
+                 (at(15), {"auth.value": 6.0, "cart.value": 7.0, "log.value": 4.0})],
+    }
+    assert {(batch.name, tuple(batch.tags.items())) for batch in last.values()} == {
+        ("request_latency", (("dc", "A"),)), ("request_latency", (("dc", "B"),))}
+    assert all(point.tags == batch.tags for batch in last.values() for point in batch.points)
+
+
+# TestBatch_Join_Fill.0.brpl and .1.brpl: means every 2s of two cpus, with gaps.
+CPU0 = [(0, 40), (4, 44), (6, 46), (8, 48), (10, 50), (12, 52), (14, 54), (16, 56), (18, 58),
+        (20, 60), (22, 62), (24, 64), (26, 66), (28, 68)]
+CPU1 = [(0, 50), (2, 52), (4, 54), (6, 56), (8, 58), (12, 62), (14, 64), (16, 66), (18, 68),
+        (20, 70), (22, 72), (24, 74), (26, 76), (28, 78)]
+
+
+@pytest.mark.parametrize("fill, sums", [
+    # TestBatch_Join_NoFill: the sum of the first two batches' joined sums is 876;
+    # TestBatch_Join_Fill_Num (fill 100): 1178.
+    ("", [396.0, 480.0]),
+    (".fill(100.0)", [548.0, 630.0]),
+])
+def test_TestBatch_Join_NoFill_and_Fill_Num(fill, sums):
+    script = f"""var cpu0 = stream
+    |from()
+        .measurement('cpu_usage_idle')
+        .where(lambda: "cpu" == 'cpu0')
+    |window()
+        .period(10s)
+        .every(10s)
+        .align()
+
+var cpu1 = stream
+    |from()
+        .measurement('cpu_usage_idle')
+        .where(lambda: "cpu" == 'cpu1')
+    |window()
+        .period(10s)
+        .every(10s)
+        .align()
+
+cpu0
+    |join(cpu1)
+        .as('cpu0', 'cpu1'){fill}
+    |eval(lambda: "cpu0.mean" + "cpu1.mean")
+        .as('cpu')
+    |sum('cpu')
+"""
+    rows = [(second, f"cpu_usage_idle,cpu=cpu0 mean={value}") for second, value in CPU0]
+    rows += [(second, f"cpu_usage_idle,cpu=cpu1 mean={value}") for second, value in CPU1]
+    lines = [f"{body} {at(second)}" for second, body in sorted(rows, key=lambda row: row[0])]
+    points, task = run(script, lines)
+    assert [point.fields["sum"] for point in points][:2] == sums
+    assert sum(sums) == (876.0 if not fill else 1178.0)
+    join = next(node for node in task.nodes if node.kind == "join")
+    assert join.points_in >= 4 and join.points_out >= 2  # batches count one each
+
+
+def test_TestBatch_Combine_All():
+    # Regrouped by dc, each batch holds three services at 10-12s and at 15-17s; with a 5s
+    # tolerance each trio is combined in pairs, in time order: cart, auth, log.
+    script = """stream
+    |from()
+        .measurement('request_latency')
+        .groupBy('dc', 'service')
+    |window()
+        .period(10s)
+        .every(10s)
+        .align()
+    |groupBy('dc')
+    |combine(lambda: TRUE, lambda: TRUE)
+        .as('first', 'second')
+        .tolerance(5s)
+        .delimiter('.')
+    |groupBy('first.service', 'second.service', 'dc')
+    |eval(lambda: "first.value" / "second.value")
+        .as('ratio')
+"""
+    points, _ = run(script, batch_points("request_latency", REQUEST_LATENCY_BATCHES) + CLOSE_20S_WINDOWS)
+    result = {(p.tags["dc"], p.tags["first.service"], p.tags["second.service"]): (p.time, p.fields["ratio"])
+              for p in last_per_group(points).values()}
+    assert result == {
+        ("A", "cart", "auth"): (at(15), 3.0 / 2.0), ("A", "cart", "log"): (at(15), 3.0 / 1.0),
+        ("A", "auth", "log"): (at(15), 2.0 / 1.0), ("B", "cart", "auth"): (at(15), 7.0 / 6.0),
+        ("B", "cart", "log"): (at(15), 7.0 / 4.0), ("B", "auth", "log"): (at(15), 6.0 / 4.0),
+    }
