@@ -762,3 +762,10 @@ past
 """, SHIFT_DATA, "eval")
     assert [(p.time, p.fields) for p in points] == [
         (time * S, {"current.count": 5, "diff": 1, "past.count": 4})]
+
+
+def test_zero_unit_divides_as_go_does():
+    # derivative.go: diff / (elapsed / float64(unit)); with unit 0 Go gives elapsed/0 = +Inf and
+    # diff/+Inf = 0, without failing
+    capture, _ = run_stream("stream|from()|derivative('v').unit(0s)", "m v=1 0\nm v=5 1", "derivative2")
+    assert [p.fields["v"] for p in capture.points] == [0.0]

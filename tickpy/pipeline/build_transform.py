@@ -56,9 +56,6 @@ class DerivativeBuilder(TransformBuilder):
         self.non_negative = True
 
     def create(self):
-        if self.unit == 0:
-            # a zero unit would divide by zero on every point
-            raise self.builder.error("derivative unit must not be zero", self.at)
         return self.quieted(DerivativeNode(self.node_id, self.field, self.unit, self.non_negative,
                                           self.as_name))
 
@@ -150,8 +147,6 @@ class StateDurationBuilder(TransformBuilder):
         self.unit = _duration(self.builder, args[0], at)
 
     def create(self):
-        if self.unit == 0:
-            raise self.builder.error("stateDuration unit must not be zero", self.at)
         predicate = self.builder.compile_lambda(self.args[0] if self.args else None, self.at)
         return self.quieted(state_duration_node(self.node_id, predicate, self.as_name, self.unit))
 

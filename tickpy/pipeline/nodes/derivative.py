@@ -17,6 +17,7 @@ On a batch edge each batch is worked on alone: the first point of a batch has no
 from __future__ import annotations
 
 from tickpy.data.point import Point, Unsigned
+from tickpy.pipeline.nodes.ieee import divide
 from tickpy.pipeline.nodes.reporting import ReportingNode
 
 SECOND = 1_000_000_000
@@ -88,6 +89,6 @@ class DerivativeNode(ReportingNode):
         if self.non_negative and difference < 0:
             return None, True
         fields = dict(point.fields)
-        fields[self.as_name] = difference / (elapsed / self.unit)
+        fields[self.as_name] = divide(difference, divide(float(elapsed), self.unit))
         return Point(point.name, point.tags, fields, point.time, point.database,
                      point.retention_policy, point.line, point.group), True

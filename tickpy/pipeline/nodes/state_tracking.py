@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
+from tickpy.pipeline.nodes.ieee import divide
 from tickpy.pipeline.nodes.reporting import ReportingNode
 
 SECOND = 1_000_000_000
@@ -37,7 +38,7 @@ class DurationTracker:
             return -1.0
         if self.start is None:
             self.start = time
-        return (time - self.start) / self.unit
+        return divide(float(time - self.start), self.unit)
 
 
 class CountTracker:
