@@ -171,6 +171,24 @@ class InfluxQLNode(Node):
         """The reducer fed with the batch's points, and how many points it was given (points
         before the first with the field do not count, as in Kapacitor)."""
         field = self.field
+        try:
+            values = [point.fields[field] for point in points]
+        except KeyError:
+            return self._reduce_batch_point_by_point(points)
+        types = set(map(type, values))
+        if len(types) == 1:
+            kind = _KINDS.get(types.pop())
+            if kind in self.function.reducers:
+                # The usual batch: every point has the field, all of one supported type.
+                reducer = self._make_reducer(kind)
+                reducer.extend(values, points)
+                return reducer, len(values)
+        return self._reduce_batch_point_by_point(points)
+
+    def _reduce_batch_point_by_point(self, points: list[Point]):
+        """`_reduce_batch` for batches with missing fields or mixed types: each problem is
+        counted where Kapacitor reports it."""
+        field = self.field
         reducer = None
         expected = None
         values: list = []
@@ -249,7 +267,7 @@ class InfluxQLNode(Node):
             self.count_error(f'failed to realize reduce context from fields: field "{self.field}" '
                              f"missing from point")
             return None
-        kind = {float: FLOAT, int: INTEGER, str: STRING, bool: BOOLEAN}.get(type(value))
+        kind = _KINDS.get(type(value))
         if kind is None:
             self.count_error(f"failed to realize reduce context from fields: invalid influxql func "
                              f"{self.method} with field {self.field}: invalid field kind: "
@@ -327,3 +345,4 @@ class _StreamGroup:
 
 
 _MISSING = object()
+_KINDS = {float: FLOAT, int: INTEGER, str: STRING, bool: BOOLEAN}  # Unsigned is none of them

@@ -19,7 +19,21 @@ whose time is the Unix epoch, `mode`'s choice between equally frequent values...
 from __future__ import annotations
 
 import math
+import sys
+from functools import reduce
+from operator import add
 from typing import NamedTuple
+
+
+def go_sum(values, start):
+    """`start` plus the values, added one by one left to right as Go adds them. Python's sum()
+    does exactly that before 3.12; from 3.12 it compensates float rounding, which Go does not."""
+    if _PLAIN_SUM:
+        return sum(values, start)
+    return reduce(add, values, start)
+
+
+_PLAIN_SUM = sys.version_info < (3, 12)
 
 
 class Result(NamedTuple):
@@ -61,10 +75,7 @@ class SumReducer:
         self.total += value
 
     def extend(self, values, points):
-        total = self.total
-        for value in values:  # in order, as Go adds: no compensated summation
-            total += value
-        self.total = total
+        self.total = go_sum(values, self.total)
 
     def emit(self):
         return [Result(0, self.total)]
@@ -80,10 +91,7 @@ class MeanReducer:
         self.count += 1
 
     def extend(self, values, points):
-        total = self.total
-        for value in values:
-            total += value
-        self.total = total
+        self.total = go_sum(values, self.total)
         self.count += len(values)
 
     def emit(self):

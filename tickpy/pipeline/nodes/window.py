@@ -27,6 +27,8 @@ from tickpy.data.point import Point
 from tickpy.pipeline.node import Node
 from tickpy.pipeline.nodes.group_tags import group_tags
 
+NEVER = -(2**63) - 1  # earlier than any time: "no point can just be held"
+
 # Go's time.Truncate rounds down to a multiple of the duration counted from Go's zero time
 # (0001-01-01T00:00:00Z), not from the Unix epoch: a 7d or 7s window aligns differently.
 _GO_ZERO_TIME_NS = 62_135_596_800 * 1_000_000_000
@@ -59,6 +61,9 @@ class WindowNode(Node):
         window = self._windows.get(point.group)
         if window is None:
             window = self._windows[point.group] = self._new_window(point)
+        if point.time < window.hold_until:
+            window.points.append(point)  # the common case, inline: the window is not due yet
+            return
         batch = window.add(point)
         if batch is not None:
             self.emit_batch(batch)
@@ -74,10 +79,11 @@ class WindowNode(Node):
 
 
 class TimeWindow:
-    """The window of one group, by time."""
+    """The window of one group, by time. `points` are kept in arrival order; a point before
+    `hold_until` only needs appending (the replay's fast path)."""
 
     __slots__ = ("name", "group", "tags", "database", "retention_policy", "period", "every",
-                 "align", "next_emit", "points")
+                 "align", "next_emit", "hold_until", "points")
 
     def __init__(self, first: Point, period: int, every: int, align: bool, fill_period: bool):
         self.name = first.name
@@ -88,7 +94,8 @@ class TimeWindow:
         self.period = period
         self.every = every
         self.align = align
-        self.points: deque[Point] = deque()
+        # every 0: a window per point, from a deque losing its oldest points one by one.
+        self.points: list[Point] | deque[Point] = deque() if every == 0 else []
         if fill_period:
             next_emit = first.time + period
             if align:
@@ -100,42 +107,56 @@ class TimeWindow:
             next_emit = first.time + every
             if align:
                 next_emit = go_truncate(next_emit, every)
+        self._set_next_emit(next_emit)
+
+    def _set_next_emit(self, next_emit: int) -> None:
         self.next_emit = next_emit
+        self.hold_until = next_emit if self.every else NEVER
 
     def add(self, point: Point) -> Batch | None:
         """Take `point`; the window to emit, if this point closes one."""
         time = point.time
         if self.every == 0:
-            self.points.append(point)
+            points = self.points
+            points.append(point)
             if time < self.next_emit:
                 return None
-            self._purge(time - self.period, inclusive=False)
-            self.next_emit = time
-            return self._batch(time)
+            oldest = time - self.period  # (oldest, time]
+            while points and points[0].time <= oldest:
+                points.popleft()
+            self._set_next_emit(time)
+            return self._batch(time, list(points))
         if time < self.next_emit:
             self.points.append(point)
             return None
         emit_time = self.next_emit
-        self._purge(emit_time - self.period, inclusive=True)
-        batch = self._batch(emit_time)
+        kept = self._kept(emit_time - self.period)  # [oldest, emit)
         next_emit = time + self.every
-        self.next_emit = go_truncate(next_emit, self.every) if self.align else next_emit
-        self.points.append(point)
+        self._set_next_emit(go_truncate(next_emit, self.every) if self.align else next_emit)
+        if self.every >= self.period:
+            # Windows do not overlap: every point held now is dropped before the next emit, so
+            # the batch can take the list itself and the window starts a new one.
+            self.points = [point]
+            return self._batch(emit_time, kept)
+        self.points = kept
+        batch = self._batch(emit_time, list(kept))
+        kept.append(point)
         return batch
 
-    def _purge(self, oldest: int, inclusive: bool) -> None:
-        """Drop points from the front until the first one still in the window (points are kept
-        in arrival order, so a late point behind a newer one stays, as in Kapacitor)."""
+    def _kept(self, oldest: int) -> list[Point]:
+        """The points left once those before `oldest` are dropped from the front: the scan stops
+        at the first point still in the window (a late point behind it stays, as in Kapacitor)."""
         points = self.points
-        if inclusive:
-            while points and points[0].time < oldest:
-                points.popleft()
-        else:
-            while points and points[0].time <= oldest:
-                points.popleft()
+        if not points or points[0].time >= oldest:
+            return points
+        index = 1
+        count = len(points)
+        while index < count and points[index].time < oldest:
+            index += 1
+        return points[index:]
 
-    def _batch(self, time: int) -> Batch:
-        return Batch(self.name, self.group, self.tags, time, list(self.points), self.database,
+    def _batch(self, time: int, points: list[Point]) -> Batch:
+        return Batch(self.name, self.group, self.tags, time, points, self.database,
                      self.retention_policy)
 
 
@@ -143,7 +164,7 @@ class CountWindow:
     """The window of one group, by number of points."""
 
     __slots__ = ("name", "group", "tags", "database", "retention_policy", "every", "next_emit",
-                 "count", "points")
+                 "count", "points", "hold_until")
 
     def __init__(self, first: Point, period: int, every: int, fill_period: bool):
         self.name = first.name
@@ -155,6 +176,7 @@ class CountWindow:
         self.next_emit = period if fill_period else every
         self.count = 0
         self.points: deque[Point] = deque(maxlen=period)
+        self.hold_until = NEVER  # every point counts
 
     def add(self, point: Point) -> Batch | None:
         self.points.append(point)
