@@ -589,7 +589,7 @@ def test_quiet_keeps_messages_out_but_counts():
 
 def test_state_duration_drives_an_alert_through_tickpy_run(tmp_path):
     # pipeline/state_tracking.go's example: warn after 1 minute in the state, critical after 5
-    from conftest import ROOT, run_tickpy
+    from conftest import run_tickpy
 
     (tmp_path / "task.tick").write_text("""stream
     |from()
