@@ -25,6 +25,8 @@ class Grouping:
         names = self.tag_names
         if self.all_tags:
             names = sorted(name for name in point.tags if name not in self.excluded)
+        if not names:  # no tag dimensions: the nil group, or the measurement alone
+            return point.name if self.by_measurement else ""
         tags = point.tags
         group = ",".join(f"{name}={tags.get(name, '')}" for name in names)
         if self.by_measurement:
