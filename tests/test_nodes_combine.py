@@ -371,8 +371,9 @@ errorCounts
         assert [(point.time, point.fields["errors.value"], point.fields["views.value"])
                 for point in joined] == [(at(seconds), e, v) for seconds, e, v in rows], service
         assert all(point.name == "error_view" and point.tags == {"service": service} for point in joined)
-    # Kapacitor numbers a join once per parent: stream0 from1 from2, then join3 and join4.
-    assert [node.id for node in task.nodes] == ["stream0", "from1", "join4", "from2"]
+    # Kapacitor numbers a join once per parent: stream0 from1 from2, then join3 and join4; the
+    # task lists (and finishes) the join after all its parents.
+    assert [node.id for node in task.nodes] == ["stream0", "from1", "from2", "join4"]
 
 
 JOIN_ON_ACROSS_DATA = """
@@ -904,3 +905,17 @@ def test_TestBatch_Combine_All():
         ("A", "auth", "log"): (at(15), 2.0 / 1.0), ("B", "cart", "auth"): (at(15), 7.0 / 6.0),
         ("B", "cart", "log"): (at(15), 7.0 / 4.0), ("B", "auth", "log"): (at(15), 6.0 / 4.0),
     }
+
+
+def test_a_union_drained_at_the_end_still_reaches_the_join_after_it():
+    # union.go drains its queues when the data ends (Finish); join.go flushes its sets when it
+    # ends. Kapacitor finishes nodes parents first, so the drained point is joined.
+    script = """var a = stream|from().measurement('a')
+var b = stream|from().measurement('b')
+var c = stream|from().measurement('c')
+var bc = b|union(c)
+a|join(bc).as('a', 'bc')
+"""
+    points, task = run(script, recording("a value=1 0\nb value=2 0"))
+    assert [(point.time, point.fields) for point in points] == [(at(0), {"a.value": 1.0, "bc.value": 2.0})]
+    assert [node.id for node in task.nodes] == ["stream0", "from1", "from2", "from3", "union5", "join7"]

@@ -72,6 +72,23 @@ class _MultiParentBuilder(NodeBuilder):
     def ordered_parents(self) -> list[NodeBuilder]:
         raise NotImplementedError
 
+    def instantiate(self) -> list[Node]:
+        """Made when the first parent is; listed (with everything below it) only when the last
+        parent is, so that the task lists every parent before it and finishes them first: what a
+        parent still sends at the end of the data (a union draining) reaches this node before it
+        flushes its own sets."""
+        if self._node is None:
+            self._node = self.create()
+            self._links_left = len(self.ordered_parents())
+        self._links_left -= 1
+        if self._links_left > 0:
+            return []
+        created = [self._node]
+        for child in self.children:
+            created += child.instantiate()
+            self._node.add_child(child.input_for(self))
+        return created
+
     def input_for(self, parent: NodeBuilder) -> Node:
         for index, candidate in enumerate(self.ordered_parents()):
             if candidate is parent and index not in self._inputs_given:
