@@ -8,10 +8,12 @@ Kapacitor's pipeline/influxql.go picks; the Go tests compare through JSON, which
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
 
+from conftest import run_tickpy
 from tickpy.lang.errors import TickError
 from test_nodes_window import at, replay_srpl, run_script, srpl_lines
 
@@ -408,3 +410,29 @@ def test_stddev_of_one_value_is_nan():
 def test_bad_arguments_are_refused(call):
     with pytest.raises(TickError):
         run_script(f"stream|from()|{call}", [])
+
+
+def test_window_mean_alert_through_the_cli(tmp_path):
+    # The shape of Kapacitor's docs' first windowed alert (window|mean|alert): one event per
+    # window per host, at the window's end, with the group's tags and the "mean" column.
+    (tmp_path / "task.tick").write_text("""stream
+    |from()
+        .measurement('cpu')
+        .groupBy('host')
+    |window()
+        .period(10s)
+        .every(10s)
+    |mean('value')
+    |alert()
+        .crit(lambda: "mean" > 90)
+""")
+    lines = [f"cpu,host={host},type=idle value={value} {at(second)}"
+             for second in range(12) for host, value in (("a", 95.0), ("b", 50.0))]
+    (tmp_path / "data.lp").write_text("\n".join(lines) + "\n")
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", "--events", "-", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (event,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert event["id"] == "cpu:host=a" and event["level"] == "CRITICAL"
+    assert event["time"] == "1971-01-01T00:00:10Z"
+    assert event["data"]["series"] == [{"name": "cpu", "tags": {"host": "a"}, "columns": ["time", "mean"],
+                                        "values": [["1971-01-01T00:00:10Z", 95]]}]

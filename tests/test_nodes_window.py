@@ -12,10 +12,13 @@ import io
 
 import pytest
 
+from tickpy.data.point import Point
 from tickpy.lang.errors import TickError
 from tickpy.lang.parser import parse
 from tickpy.pipeline.build import build_task
+from tickpy.pipeline.grouping import grouping_from_dimensions
 from tickpy.pipeline.node import Node
+from tickpy.pipeline.nodes.group_tags import group_tags
 from tickpy.replay import replay_lines
 from tickpy.services import Services
 
@@ -329,3 +332,19 @@ def test_window_counts_points_in_and_batches_out():
     _, task = run_script(SERVER_A + "        .period(10s)\n        .every(10s)\n", srpl_lines(WINDOW_DATA))
     window = next(node for node in task.nodes if node.kind == "window")
     assert window.points_in == 12 and window.points_out == 1
+
+
+def test_group_tags_are_read_back_from_the_group_id():
+    # edge.pointMessage.GroupInfo: the group's tags are the point's values of the dimensions,
+    # "" for a dimension the point lacks; values with commas or equals signs are kept whole.
+    tags = {"host": "a,b=c", "region": "eu", "type": "idle"}
+    for dimensions, by_measurement, expected in [
+        (["host", "region"], False, {"host": "a,b=c", "region": "eu"}),
+        (["region", "zone"], False, {"region": "eu", "zone": ""}),
+        (["*"], True, tags),
+        ([], True, {}),
+    ]:
+        grouping = grouping_from_dimensions(dimensions, by_measurement)
+        point = Point("cpu", tags, {"value": 1.0}, 0)
+        point = point.regrouped(grouping.group_id(point))
+        assert group_tags(point) == expected, dimensions
