@@ -919,3 +919,20 @@ a|join(bc).as('a', 'bc')
     points, task = run(script, recording("a value=1 0\nb value=2 0"))
     assert [(point.time, point.fields) for point in points] == [(at(0), {"a.value": 1.0, "bc.value": 2.0})]
     assert [node.id for node in task.nodes] == ["stream0", "from1", "from2", "from3", "union5", "join7"]
+
+
+def test_renaming_moves_a_group_formed_by_measurement():
+    # edge/messages.go SetName recomputes the group id (models.ToGroupID) with the new name.
+    script = """var a = stream|from().measurement('a').groupBy('host').groupByMeasurement()
+var b = stream|from().measurement('b').groupBy('host').groupByMeasurement()
+a|union(b).rename('ab')
+"""
+    points, _ = run(script, recording("a,host=x value=1 0\nb,host=x value=2 0\na,host=x value=3 1\nb,host=x value=4 1"))
+    assert {(point.name, point.group) for point in points} == {("ab", "ab\nhost=x")}
+    # Joined: groups that include the measurement never match across measurements (a\nhost=x,
+    # b\nhost=x); filled, each comes out under the new name's group.
+    joined, _ = run(script.replace("union(b).rename('ab')", "join(b).as('a', 'b').streamName('ab').fill('null')"),
+                    recording("a,host=x value=1 0\nb,host=x value=2 0"))
+    assert [(point.name, point.group, point.tags, point.fields) for point in joined] == [
+        ("ab", "ab\nhost=x", {"host": "x"}, {"a.value": 1.0, "b.value": None}),
+        ("ab", "ab\nhost=x", {"host": "x"}, {"a.value": None, "b.value": 2.0})]

@@ -22,7 +22,7 @@ from __future__ import annotations
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
 from tickpy.pipeline.node import Node
-from tickpy.pipeline.nodes.multi_parent import group_tags, grouped_by_measurement, round_time
+from tickpy.pipeline.nodes.multi_parent import group_tags, grouped_by_measurement, renamed_group, round_time
 
 FILL_NONE = "none"  # an inner join: incomplete sets are dropped
 FILL_NULL = "null"
@@ -89,7 +89,7 @@ class JoinNode(Node):
         all_reported = self._note_reported(index)
         time = round_time(message.time, tolerance)
         tags = _tags_of_group(message)
-        key = (message.name if _by_measurement(message) else "",
+        key = (message.name if grouped_by_measurement(message) else "",
                *(tags.get(name, "") for name in self.spec.on))
         self._low_marks[(index, key)] = time
         low_mark = self._low_mark(key) if all_reported else None
@@ -186,7 +186,7 @@ class JoinNode(Node):
             else:
                 for field, field_value in value.fields.items():
                     fields[self._prefixed(index, field)] = field_value
-        return Point(name, group_tags(first), fields, time, "", "", first.line, _renamed_group(first, name))
+        return Point(name, group_tags(first), fields, time, "", "", first.line, renamed_group(first, name))
 
     def _fill_missing(self, fields: dict, index: int, names) -> bool:
         """Fill a missing parent's fields; False for an inner join (nothing to emit)."""
@@ -202,7 +202,7 @@ class JoinNode(Node):
         """Join batches point by point: points of the parents with the same rounded time become
         one point; a time only some parents have is filled (or skipped for an inner join)."""
         tolerance = self.spec.tolerance
-        group = _renamed_group(first, name)
+        group = renamed_group(first, name)
         positions = [0] * len(values)
         exhausted = [value is None for value in values]
         field_names: list[str] | None = None
@@ -307,22 +307,7 @@ def _before(a: int | None, b: int | None) -> bool:
     return a < b
 
 
-def _renamed_group(first, name: str) -> str:
-    """The group id of the joined value: a group that includes the measurement takes the new
-    name (Kapacitor computes the id again for the new point)."""
-    newline = first.group.find("\n")
-    if newline < 0 or name == first.name:
-        return first.group
-    return name + first.group[newline:]
-
-
 def _tags_of_group(message) -> dict[str, str]:
     if isinstance(message, Batch):
         return dict(message.tags)
     return group_tags(message)
-
-
-def _by_measurement(message) -> bool:
-    if isinstance(message, Batch):
-        return "\n" in message.group
-    return grouped_by_measurement(message)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
 from tickpy.pipeline.node import Node
+from tickpy.pipeline.nodes.group_ids import by_measurement
 
 # Nanoseconds from Go's zero time (January 1, year 1, UTC) to the Unix epoch. Go rounds times
 # on the count since its zero time, which only matters for steps that do not divide a day.
@@ -45,9 +46,8 @@ def group_tags(point: Point) -> dict[str, str]:
     group = point.group
     if not group:
         return {}
-    newline = group.find("\n")
-    if newline >= 0:
-        group = group[newline + 1:]
+    if by_measurement(group, point.name):
+        group = group[len(point.name) + 1:]
     tags: dict[str, str] = {}
     position = 0
     while position < len(group):
@@ -68,9 +68,17 @@ def group_tags(point: Point) -> dict[str, str]:
     return tags
 
 
-def grouped_by_measurement(point: Point) -> bool:
-    """Whether the point's group includes its measurement (`groupBy(...).byMeasurement()`)."""
-    return "\n" in point.group
+def grouped_by_measurement(message) -> bool:
+    """Whether the group of a point or batch includes its measurement (`.byMeasurement()`)."""
+    return by_measurement(message.group, message.name)
+
+
+def renamed_group(message, name: str) -> str:
+    """The group id of a point or batch once it is renamed `name`: a group that includes the
+    measurement takes the new name (Kapacitor computes the id again for the new message)."""
+    if name == message.name or not grouped_by_measurement(message):
+        return message.group
+    return name + message.group[len(message.name):]
 
 
 class ParentInput(Node):

@@ -22,7 +22,7 @@ from __future__ import annotations
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
 from tickpy.pipeline.node import Node
-from tickpy.pipeline.nodes.multi_parent import group_tags, round_time, truncate_time
+from tickpy.pipeline.nodes.multi_parent import group_tags, renamed_group, round_time, truncate_time
 
 
 class EmittedCounter(Node):
@@ -33,6 +33,7 @@ class EmittedCounter(Node):
     def __init__(self, node_id: str):
         super().__init__(node_id)
         self.counts: dict[str, int] = {}
+        self.firsts: dict = {}  # group -> its first point or batch (name and group tags)
         self.tags: dict[str, dict[str, str]] = {}
 
     def point(self, point: Point) -> None:
@@ -40,6 +41,7 @@ class EmittedCounter(Node):
         group = point.group
         if group not in self.counts:
             self.counts[group] = 0
+            self.firsts[group] = point
             self.tags[group] = group_tags(point)
         self.counts[group] += 1
 
@@ -48,6 +50,7 @@ class EmittedCounter(Node):
         group = batch.group
         if group not in self.counts:
             self.counts[group] = 0
+            self.firsts[group] = batch
             self.tags[group] = dict(batch.tags)
         self.counts[group] += len(batch.points)
 
@@ -89,10 +92,4 @@ class StatsNode(Node):
             return
         for group, count in counts.items():
             self.emit(Point("stats", dict(self.counter.tags[group]), {"emitted": count}, stamp,
-                            group=_stats_group(group)))
-
-
-def _stats_group(group: str) -> str:
-    """The group id of a stats point: a group that includes the measurement takes `stats`."""
-    newline = group.find("\n")
-    return group if newline < 0 else "stats" + group[newline:]
+                            group=renamed_group(self.counter.firsts[group], "stats")))

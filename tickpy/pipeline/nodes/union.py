@@ -4,7 +4,8 @@ union.go), optionally renamed with `.rename()`.
 Union does not transform anything; it only orders. Each parent's points wait in a queue; once
 every parent has sent something, everything up to the oldest time any parent has reached (its low
 mark) goes out, parent by parent in the order of the parents. At the end of the data the queues
-are drained. The parents are numbered as Kapacitor links them: the nodes named in `union(...)`
+are drained. A renamed point of a group formed by measurement changes group with its name, as
+Kapacitor recomputes the group id. The parents are numbered as Kapacitor links them: the nodes named in `union(...)`
 first, the node `union` was chained from last.
 """
 
@@ -15,6 +16,7 @@ from collections import deque
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
 from tickpy.pipeline.node import Node
+from tickpy.pipeline.nodes.multi_parent import renamed_group
 
 
 class UnionNode(Node):
@@ -30,16 +32,17 @@ class UnionNode(Node):
         self.points_in += 1
         if self.rename:
             point = Point(self.rename, point.tags, point.fields, point.time, point.database,
-                          point.retention_policy, point.line, point.group)
+                          point.retention_policy, point.line, renamed_group(point, self.rename))
         self._queues[index].append(point)
         self._emit_ready(drain=False)
 
     def batch_from(self, index: int, batch: Batch) -> None:
         self.points_in += 1
         if self.rename:
-            batch = Batch(self.rename, batch.group, batch.tags, batch.time,
+            group = renamed_group(batch, self.rename)
+            batch = Batch(self.rename, group, batch.tags, batch.time,
                           [Point(self.rename, p.tags, p.fields, p.time, p.database,
-                                 p.retention_policy, p.line, p.group) for p in batch.points],
+                                 p.retention_policy, p.line, group) for p in batch.points],
                           batch.database, batch.retention_policy)
         self._queues[index].append(batch)
         self._emit_ready(drain=False)
