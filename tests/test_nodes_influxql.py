@@ -436,3 +436,29 @@ def test_window_mean_alert_through_the_cli(tmp_path):
     assert event["time"] == "1971-01-01T00:00:10Z"
     assert event["data"]["series"] == [{"name": "cpu", "tags": {"host": "a"}, "columns": ["time", "mean"],
                                         "values": [["1971-01-01T00:00:10Z", 95]]}]
+
+
+def test_count_after_where_on_windows():
+    # TestStream_Aggregate_Changing_Type: window 10s, where "c", count('value'): the first
+    # window keeps no point and still counts 0 (count accepts empty batches); the last gives 1
+    # at 00:00:20.
+    data = """
+m c=false,value=0i 0000000000
+m c=false,value=0i 0000000002
+m c=false,value=0i 0000000008
+m c=false,value=0i 0000000010
+m c=true,value=0i 0000000011
+m c=false,value=0i 0000000012
+m c=false,value=0i 0000000021
+"""
+    script = """stream
+    |from()
+        .measurement('m')
+    |window()
+        .period(10s)
+        .every(10s)
+    |where(lambda: "c")
+    |count('value')
+"""
+    capture = replay_srpl(script, data)
+    assert [(p.time, p.fields) for p in capture.points] == [(at(10), {"count": 0}), (at(20), {"count": 1})]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tickpy.data.point import Point
 from tickpy.lang.errors import TickError
@@ -19,6 +21,7 @@ from tickpy.pipeline.build import build_task
 from tickpy.pipeline.grouping import grouping_from_dimensions
 from tickpy.pipeline.node import Node
 from tickpy.pipeline.nodes.group_tags import group_tags
+from tickpy.pipeline.nodes.window import WindowNode, go_truncate
 from tickpy.replay import replay_lines
 from tickpy.services import Services
 
@@ -348,3 +351,46 @@ def test_group_tags_are_read_back_from_the_group_id():
         point = Point("cpu", tags, {"value": 1.0}, 0)
         point = point.regrouped(grouping.group_id(point))
         assert group_tags(point) == expected, dimensions
+
+
+def reference_windows(times, period, every, align, fill_period):
+    """window.go's time window, step by step and unoptimised: hold every point, emit at the due
+    time the points from the front that are not too old (the scan stops at the first point still
+    in the window), then hold the closing point."""
+    held, out = [], []
+    if fill_period:
+        next_emit = times[0] + period
+        if align:
+            next_emit = go_truncate(next_emit, every) + (every if go_truncate(next_emit, every) <= next_emit else 0)
+    else:
+        next_emit = times[0] + every
+        next_emit = go_truncate(next_emit, every) if align else next_emit
+    for time in times:
+        if time >= next_emit:
+            while held and held[0] < next_emit - period:
+                held.pop(0)
+            out.append((next_emit, list(held)))
+            next_emit = time + every
+            next_emit = go_truncate(next_emit, every) if align else next_emit
+        held.append(time)
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(steps=st.lists(st.integers(min_value=-3, max_value=9), min_size=1, max_size=40),
+       period=st.integers(min_value=1, max_value=8), every=st.integers(min_value=1, max_value=8),
+       align=st.booleans(), fill_period=st.booleans())
+def test_time_window_matches_the_step_by_step_model(steps, period, every, align, fill_period):
+    # Out-of-order points included: the window's shortcuts (inline holding, handing the list to
+    # a non-overlapping batch) must not change which points a window holds.
+    times, now = [], 1000
+    for step in steps:
+        now += step
+        times.append(now)
+    node = WindowNode("w", period=period, every=every, align=align, fill_period=fill_period)
+    capture = Capture()
+    node.add_child(capture)
+    for time in times:
+        node.point(Point("m", {}, {"value": 1.0}, time))
+    got = [(b.time, [p.time for p in b.points]) for b in capture.batches]
+    assert got == reference_windows(times, period, every, align, fill_period)
