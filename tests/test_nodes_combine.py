@@ -575,15 +575,16 @@ def test_TestStream_Union_Stepped(until, finish, expected):
 
 # ---------------------------------------------------------------------------------------------
 # With windows and aggregates: Kapacitor's own scripts and recordings, end to end
-# (the recordings are Kapacitor's integrations/testdata files, copied unchanged).
+# (tests/data/<test>.lp holds the points of Kapacitor's integrations/testdata/<test>.srpl,
+# moved in time as its test replay moves them).
 
-RECORDINGS = Path(__file__).parent / "kapacitor_recordings"
+RECORDINGS = Path(__file__).parent / "data"
 
 
 def kapacitor_recording(name: str) -> list[str]:
-    """A .srpl file (database, retention policy, point: three lines per point) as line protocol."""
-    lines = (RECORDINGS / f"{name}.srpl").read_text().splitlines()
-    return recording("\n".join(lines[2::3]))
+    """The line protocol lines of a recording (its comment lines left out)."""
+    lines = (RECORDINGS / f"{name}.lp").read_text().splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 JOIN_SCRIPT = """var errorCounts = stream
