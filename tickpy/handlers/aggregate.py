@@ -18,39 +18,16 @@ closes; `pending()` tells how many.
 
 from __future__ import annotations
 
-import re
-
 from tickpy.alert.event import AlertEvent, Level
 from tickpy.data.values import Duration
 from tickpy.handlers.base import Handler, register
 from tickpy.lang.errors import TickError
+from tickpy.template.gotime import parse_go_duration
 
 KIND = "aggregate"
 OPTIONS = ("id", "interval", "topic", "message")
 DEFAULT_MESSAGE = "Received {{ .Count }} events in the last {{.Interval}}."
 MESSAGE_DATA_TYPE = "alert.aggregateMessageData"
-
-# Go's time.ParseDuration units.
-_UNIT_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9,
-            "m": 60 * 10**9, "h": 3600 * 10**9}
-_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
-
-
-def parse_go_duration(text: str) -> int:
-    """Nanoseconds of a Go duration string (`24h`, `1h30m`, `1.5s`, `100ms`); ValueError if not one."""
-    body = text[1:] if text.startswith("+") else text
-    if body == "0":
-        return 0
-    position, total = 0, 0.0
-    for part in _DURATION_PART.finditer(body):
-        if part.start() != position:
-            break
-        total += float(part.group(1)) * _UNIT_NS[part.group(2)]
-        position = part.end()
-    if position != len(body) or position == 0:
-        raise ValueError(f"invalid duration {text!r}")
-    return int(round(total))
-
 
 def check_aggregate_options(options: dict | None) -> dict:
     """The options with `interval` in ns, `message` defaulted; TickError naming any mistake."""

@@ -19,7 +19,6 @@ Options: url, endpoint, headers, capture-response, timeout, skip-ssl-verificatio
 from __future__ import annotations
 
 import base64
-import re
 from pathlib import Path
 
 from tickpy.alert.event import AlertEvent
@@ -33,15 +32,11 @@ from tickpy.handlers.options import (bool_option, check_options, compile_text_te
                                      describe_event, string_options)
 from tickpy.handlers.redact import Secret, basic_auth_secrets, secret
 from tickpy.lang.errors import TickError
+from tickpy.template.gotime import parse_go_duration
 
 KIND = "post"
 OPTIONS = ("url", "endpoint", "headers", "capture-response", "timeout", "skip-ssl-verification")
 UNKNOWN_ERROR = "unknown error, use .captureResponse() to capture the HTTP response"
-
-_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
-_UNIT_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 1_000_000_000,
-            "m": 60_000_000_000, "h": 3_600_000_000_000}
-
 
 def alert_data(event: AlertEvent) -> dict:
     """The event as Kapacitor's alert.Data JSON object, Go map keys (row tags) sorted."""
@@ -84,10 +79,10 @@ def parse_timeout(value) -> float | None:
     if isinstance(value, int):
         return int(value) / 1e9
     if isinstance(value, str):
-        text = value.strip()
-        if _DURATION_PART.fullmatch(text) or re.fullmatch(rf"(?:{_DURATION_PART.pattern})+", text):
-            total = sum(float(number) * _UNIT_NS[unit] for number, unit in _DURATION_PART.findall(text))
-            return total / 1e9 or None
+        try:
+            return parse_go_duration(value.strip()) / 1e9 or None
+        except ValueError:
+            pass
     raise TickError(f'post handler: option "timeout" must be a duration such as "10s", got {value!r}')
 
 

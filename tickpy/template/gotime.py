@@ -7,6 +7,7 @@ prints as `UTC`, `Z` or `+00:00`.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
@@ -19,6 +20,30 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 RFC3339_NANO = "2006-01-02T15:04:05.999999999Z07:00"
 TIME_STRING = "2006-01-02 15:04:05.999999999 -0700 MST"
+
+
+# Go's time.ParseDuration units.
+_UNIT_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9,
+            "m": 60 * 10**9, "h": 3600 * 10**9}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+
+
+def parse_go_duration(text: str) -> int:
+    """`time.ParseDuration`, as Kapacitor reads durations in its config and handler files: the
+    nanoseconds of `24h`, `1h30m`, `1.5s`, `100ms`; ValueError if the text is not one."""
+    sign = -1 if text.startswith("-") else 1
+    body = text[1:] if text[:1] in ("+", "-") else text
+    if body == "0":
+        return 0
+    position, total = 0, 0.0
+    for part in _DURATION_PART.finditer(body):
+        if part.start() != position:
+            break
+        total += float(part.group(1)) * _UNIT_NS[part.group(2)]
+        position = part.end()
+    if position != len(body) or position == 0:
+        raise ValueError(f"invalid duration {text!r}")
+    return sign * int(round(total))
 
 
 def duration_string(ns: int) -> str:
