@@ -412,3 +412,23 @@ def test_repr_of_a_config_shows_no_secret(tmp_path):
     shown = repr(config)
     for hidden in ("mysupersecrettoken", "myuserkey", "alerts-token", "errors-token", "hunter2"):
         assert hidden not in shown
+
+
+# -- [deadman] ------------------------------------------------------------------------------------
+
+
+def test_deadman_defaults_file_and_environment(tmp_path):
+    # services/deadman/config.go: interval 10s, threshold 0, global false; KAPACITOR_DEADMAN_*.
+    defaults = load_config(None, environ={}).deadman
+    assert (defaults.interval, defaults.threshold, defaults.global_) == (10 * 10**9, 0.0, False)
+    assert defaults.id == "{{ .Group }}:NODE_NAME for task '{{ .TaskName }}'"
+    path = write(tmp_path, '[deadman]\ninterval = "1m30s"\nthreshold = 2\nglobal = true\n')
+    deadman = load_config(path, environ={"KAPACITOR_DEADMAN_THRESHOLD": "3.5"}).deadman
+    assert (deadman.interval, deadman.threshold, deadman.global_) == (90 * 10**9, 3.5, True)
+
+
+def test_deadman_mistakes_name_the_key(tmp_path):
+    error = error_of(tmp_path, '[deadman]\nglobal = true\ninterval = 10\n')
+    assert (error.key, error.line) == ("interval", 3) and 'a duration such as "10s"' in error.message
+    error = error_of(tmp_path, '[deadman]\nthreshold = "low"\n')
+    assert (error.key, error.line) == ("threshold", 2) and "expected a number" in error.message

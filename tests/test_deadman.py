@@ -233,3 +233,35 @@ def test_cli_run_prints_the_deadman_events(tmp_path):
                                              "values": [["2023-11-14T22:14:00Z", 0]]}]}
     assert events[3]["message"] == "nil:from1 for task 'cpu_feed' is alive: 10.000 points/10s."
     assert "stats2" in result.stderr and "alert5" in result.stderr
+
+
+def test_global_deadman_from_the_config_watches_every_task(tmp_path):
+    # services/deadman/config.go [deadman] global = true: pipeline.CreatePipeline adds
+    # stream|deadman(threshold, interval) to every task, with the configured id and message
+    # (INTERVAL replaced by the interval as Go prints it). Here the stream (every measurement)
+    # watches all the data, which goes quiet from 20s to 65s.
+    (tmp_path / "cpu.tick").write_text("stream\n    |from()\n        .measurement('cpu')\n"
+                                       "    |alert()\n        .crit(lambda: \"value\" < 0)\n")
+    (tmp_path / "data.lp").write_text("\n".join(lines_at("cpu", range(0, 20)) + lines_at("mem", (65,))) + "\n")
+    (tmp_path / "kapacitor.conf").write_text('[deadman]\nglobal = true\ninterval = "20s"\nthreshold = 0.0\n'
+                                             'message = "{{ .ID }} quiet for INTERVAL"\n')
+    result = run_tickpy("run", "--replay", "data.lp", "cpu.tick", "--config", "kapacitor.conf",
+                        "--events", "-", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    # Aligned 20s ticks: at 20s (stamped 0s) 20 points counted, then nothing until the mem
+    # point at 65s passes the ticks of 40s and 60s: rates 0 at 40s and 0 at 60s.
+    assert [(e["id"], e["level"], e["message"]) for e in events] == [
+        ("nil:stream0 for task 'cpu'", "CRITICAL", "nil:stream0 for task 'cpu' quiet for 20s"),
+        ("nil:stream0 for task 'cpu'", "CRITICAL", "nil:stream0 for task 'cpu' quiet for 20s"),
+    ]
+    assert "stats3" in result.stderr and "alert5" in result.stderr
+
+
+def test_stream_itself_can_be_watched():
+    # pipeline/node.go: Deadman and Stats are methods of every node, stream included.
+    # The same data and ticks as the global deadman above: two CRITICAL events.
+    data = lines_at("cpu", range(0, 20)) + lines_at("mem", (65,))
+    events, _, task = replay("stream\n    |deadman(0.0, 20s)\n", data)
+    assert [node.id for node in task.nodes][:2] == ["stream0", "stats1"]
+    assert [(event.id, event.level.name) for event in events] == [("nil:stream0 for task 'task'", "CRITICAL")] * 2

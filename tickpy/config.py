@@ -1,8 +1,8 @@
 """kapacitor.conf: the sections tickpy uses, with Kapacitor's defaults and environment overrides.
 
 tickpy reads the same TOML file a Kapacitor server reads. The sections that configure the
-handlers tickpy sends through are checked strictly — `[pushover]`, `[[discord]]` and
-`[[httppost]]`: an unknown key or a value of the wrong type is an error naming the file, the line,
+handlers tickpy sends through are checked strictly — `[pushover]`, `[[discord]]`,
+`[[httppost]]` — and `[deadman]`: an unknown key or a value of the wrong type is an error naming the file, the line,
 the section and the key. Every other section of a real kapacitor.conf (`[http]`, `[[influxdb]]`,
 `[smtp]`, `[[slack]]`, ...) is accepted and ignored, so the file a server uses loads unchanged.
 
@@ -17,6 +17,7 @@ Facts followed (Kapacitor source):
   default that is global. With no `[[discord]]` in the file there is one disabled default config,
   which environment variables (`KAPACITOR_DISCORD_0_URL`) can fill in.
 - services/httppost/config.go: with no `[[httppost]]`, one endpoint `example` -> `http://example.com`.
+- services/deadman/config.go: interval 10s, threshold 0, the default id and message templates.
 - server/config.go: `KAPACITOR_<SECTION>_<KEY>`, dashes as underscores, upper case; list sections
   take an index (`KAPACITOR_DISCORD_0_URL`) and only reach elements that exist; an empty
   variable is ignored; booleans use Go's `strconv.ParseBool`; map keys (httppost headers) come
@@ -41,6 +42,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 from tickpy.handlers.http import TLSError, TLSSettings
 from tickpy.handlers.redact import Secret, basic_auth_secrets, secret, url_secret
 from tickpy.lang.errors import TickError
+from tickpy.template.gotime import parse_go_duration
 
 DEFAULT_PUSHOVER_URL = "https://api.pushover.net/1/messages.json"
 CONFIG_ENV = "TICKPY_CONFIG"
@@ -113,6 +115,19 @@ class HTTPPostConfig:
     row_template_file: str = ""
 
 
+@dataclass
+class DeadmanConfig:
+    """`[deadman]`: what `|deadman()` uses when the script does not say (services/deadman/config.go);
+    with `global = true` every task gets `|deadman(threshold, interval)` on its stream."""
+
+    interval: int = 10 * 1_000_000_000  # ns
+    threshold: float = 0.0
+    id: str = "{{ .Group }}:NODE_NAME for task '{{ .TaskName }}'"
+    message: str = ('{{ .ID }} is {{ if eq .Level "OK" }}alive{{ else }}dead{{ end }}: '
+                    '{{ index .Fields "emitted" | printf "%0.3f" }} points/INTERVAL.')
+    global_: bool = False
+
+
 # TOML key -> (attribute, type) for each section tickpy checks.
 _PUSHOVER_KEYS = {"enabled": ("enabled", bool), "token": ("token", str), "user-key": ("user_key", str),
                   "url": ("url", str)}
@@ -130,6 +145,8 @@ _HTTPPOST_KEYS = {
     "alert-template-file": ("alert_template_file", str), "row-template": ("row_template", str),
     "row-template-file": ("row_template_file", str),
 }
+_DEADMAN_KEYS = {"interval": ("interval", "duration"), "threshold": ("threshold", float), "id": ("id", str),
+                 "message": ("message", str), "global": ("global_", bool)}
 _BASIC_AUTH_KEYS = {"username": ("username", str), "password": ("password", str)}
 
 
@@ -143,6 +160,7 @@ class Config:
     httppost: list[HTTPPostConfig] = field(
         default_factory=lambda: [HTTPPostConfig(endpoint="example", url="http://example.com")]
     )
+    deadman: DeadmanConfig = field(default_factory=DeadmanConfig)
     _locator: "_Locator | None" = field(default=None, repr=False, compare=False)
 
     # -- lookups the handlers use --------------------------------------------------------------
@@ -286,6 +304,11 @@ def _decode_document(config: Config, document: dict) -> None:
             target = DiscordConfig()
             _decode_table(config, table, _DISCORD_KEYS, target, "[[discord]]", index)
             config.discord.append(target)
+    if "deadman" in document:
+        table = document["deadman"]
+        if not isinstance(table, dict):
+            raise config.error("must be a single [deadman] table, not an array of tables", "[deadman]")
+        _decode_table(config, table, _DEADMAN_KEYS, config.deadman, "[deadman]", 0)
     if "httppost" in document:
         config.httppost = []
         for index, table in enumerate(_tables(config, document["httppost"], "[[httppost]]")):
@@ -321,6 +344,16 @@ def _typed(config: Config, value, kind, section: str, key: str, index: int):
         if isinstance(value, str):
             return value
         raise config.error(f"expected a string, got {_describe(value)}", section, key, index)
+    if kind is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise config.error(f"expected a number, got {_describe(value)}", section, key, index)
+    if kind == "duration":
+        try:
+            return parse_go_duration(value) if isinstance(value, str) else _not_a_duration()
+        except ValueError:
+            raise config.error(f'expected a duration such as "10s", got {_describe(value)}',
+                               section, key, index) from None
     if kind is dict:  # httppost headers: a table of strings
         if not isinstance(value, dict):
             raise config.error(f"expected a table of strings, got {_describe(value)}", section, key, index)
@@ -337,6 +370,10 @@ def _typed(config: Config, value, kind, section: str, key: str, index: int):
         _decode_table(config, value, _BASIC_AUTH_KEYS, auth, section, index)
         return auth
     raise AssertionError(kind)
+
+
+def _not_a_duration():
+    raise ValueError("not a duration")
 
 
 def _describe(value) -> str:
@@ -364,6 +401,7 @@ def _apply_environment(config: Config, environ: Mapping[str, str]) -> None:
         _apply_to_struct(config, target, _DISCORD_KEYS, f"{ENV_PREFIX}_DISCORD_{index}", environ)
     for index, target in enumerate(config.httppost):
         _apply_to_struct(config, target, _HTTPPOST_KEYS, f"{ENV_PREFIX}_HTTPPOST_{index}", environ)
+    _apply_to_struct(config, config.deadman, _DEADMAN_KEYS, f"{ENV_PREFIX}_DEADMAN", environ)
 
 
 def _apply_to_struct(config: Config, target, keys: dict, prefix: str, environ: Mapping[str, str]) -> None:
@@ -394,6 +432,13 @@ def _env_value(config: Config, name: str, value: str, kind):
         raise ConfigError(f"environment variable {name}: expected a boolean "
                           f"(true, false, 1, 0, t, f), got '{value}'", 0, 0, "environment",
                           section=name, key=name)
+    if kind is float or kind == "duration":
+        try:
+            return float(value) if kind is float else parse_go_duration(value)
+        except ValueError:
+            raise ConfigError(f"environment variable {name}: expected a "
+                              f"{'number' if kind is float else 'duration'}, got '{value}'", 0, 0,
+                              "environment", section=name, key=name) from None
     return value
 
 
@@ -401,6 +446,8 @@ def _env_value(config: Config, name: str, value: str, kind):
 
 
 def _validate(config: Config) -> None:
+    if config.deadman.interval <= 0:
+        raise config.error("interval must be positive", "[deadman]", "interval")
     _validate_pushover(config)
     _validate_discord(config)
     _validate_httppost(config)

@@ -97,8 +97,17 @@ class _Builder:
             self.statement(statement)
         if self.stream is None:
             raise TickError("the script has no stream: nothing would receive points", 1, 1, self.source_name)
+        self.add_global_deadman()
         nodes = self.stream.instantiate()
         return Task(self.task_name, nodes[0], nodes, self.dbrps)
+
+    def add_global_deadman(self) -> None:
+        """`[deadman] global = true`: every task gets `stream|deadman(threshold, interval)` after
+        its script is read, as Kapacitor's pipeline.CreatePipeline adds it."""
+        config = self.services.config if self.services is not None else None
+        if config is not None and config.deadman.global_:
+            settings = config.deadman
+            self.stream.chain_node("deadman", [settings.threshold, Duration(settings.interval)], self.stream.at)
 
     def dot(self, program: ast.Program) -> str:
         """The task's pipeline as Kapacitor's DOT graph (pipeline.Dot): one edge per line."""
@@ -221,8 +230,9 @@ class StreamBuilder(NodeBuilder):
     provides = STREAM
 
     def chain_node(self, name, args, at):
-        if name != "from":
-            raise self.builder.error(f"stream|{name}(): only |from() may follow stream", at)
+        if name not in ("from", "stats", "deadman"):  # pipeline/stream.go, pipeline/node.go
+            raise self.builder.error(f"stream|{name}(): only |from(), |stats() or |deadman() may "
+                                     "follow stream", at)
         return super().chain_node(name, args, at)
 
     def create(self):

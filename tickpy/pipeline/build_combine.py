@@ -294,8 +294,9 @@ class DeadmanBuilder(_WatchingBuilder):
         self.alert = AlertBuilder(self.builder, self.at)
         self.children = self.alert.children  # `|log()` after the deadman follows its alert
         self.alert.rules.levels[3] = self.builder.compile_lambda(self._crit_lambda(), self.at)
-        self.alert.texts["id"] = deadman_id(self.parent.node_id)
-        self.alert.texts["message"] = deadman_message(self.interval)
+        settings = deadman_settings(self.builder.services)
+        self.alert.texts["id"] = deadman_id(self.parent.node_id, settings.id)
+        self.alert.texts["message"] = deadman_message(self.interval, settings.message)
 
     def _crit_lambda(self) -> ast.Lambda:
         """`"emitted" <= threshold`, AND each extra lambda, as pipeline/node.go builds it."""
@@ -326,6 +327,14 @@ class DeadmanBuilder(_WatchingBuilder):
 
     def input_for(self, parent):
         return self._counter
+
+
+def deadman_settings(services):
+    """The run's `[deadman]` section, or Kapacitor's defaults without a config."""
+    from tickpy.config import DeadmanConfig
+
+    config = services.config
+    return config.deadman if config is not None else DeadmanConfig()
 
 
 BUILDERS: dict = {
