@@ -63,19 +63,34 @@ SCRIPT = """stream
         .every(10s)
     |{call}
 """
+# The same window with a second child: the window then holds its points and emits whole batches
+# instead of handing each point to the aggregate as it arrives (window.py's shortcut); results
+# must not differ.
+HELD_SCRIPT = """var windowed = stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "host" == 'serverA')
+        .groupBy('host')
+    |window()
+        .period(10s)
+        .every(10s)
+windowed
+    |log()
+windowed
+    |{call}
+"""
 END = at(10)  # the window's end: the time of every aggregate of it
 SERVER_A = {"host": "serverA"}
 POINT_TAGS = {"host": "serverA", "type": "idle"}
 
 
-def results(call: str, data: str = FLOAT_DATA):
-    """What the function node emitted, as (kind, items)."""
-    capture = replay_srpl(SCRIPT.format(call=call), data)
-    return capture
+def results(call: str, data: str = FLOAT_DATA, held: bool = False):
+    """What the function node emitted (a Capture)."""
+    return replay_srpl((HELD_SCRIPT if held else SCRIPT).format(call=call), data)
 
 
-def only_point(call: str, data: str = FLOAT_DATA):
-    capture = results(call, data)
+def only_point(call: str, data: str = FLOAT_DATA, held: bool = False):
+    capture = results(call, data, held)
     assert not capture.batches
     (point,) = capture.points
     return point
@@ -91,8 +106,9 @@ def only_point(call: str, data: str = FLOAT_DATA):
     ("spread('value')", "spread", 7.0),
     ("stddev('value')", "stddev", 2.160246899469287),
 ])
-def test_float_aggregates(call, field, value):
-    point = only_point(call)
+@pytest.mark.parametrize("held", [False, True])
+def test_float_aggregates(call, field, value, held):
+    point = only_point(call, held=held)
     assert point.fields == {field: value}
     assert type(point.fields[field]) is type(value)
     assert point.time == END
@@ -110,8 +126,9 @@ def test_float_aggregates(call, field, value):
     ("spread('value')", "spread", 7),
     ("stddev('value')", "stddev", 2.160246899469287),
 ])
-def test_integer_aggregates(call, field, value):
-    point = only_point(call, INTEGER_DATA)
+@pytest.mark.parametrize("held", [False, True])
+def test_integer_aggregates(call, field, value, held):
+    point = only_point(call, INTEGER_DATA, held)
     assert point.fields == {field: value}
     assert type(point.fields[field]) is type(value)
     assert point.time == END
@@ -125,13 +142,14 @@ def test_integer_aggregates(call, field, value):
     ("first('value')", 98.0, at(0)),
     ("last('value')", 95.0, at(9)),
 ])
-def test_selectors(call, value, point_time):
+@pytest.mark.parametrize("held", [False, True])
+def test_selectors(call, value, point_time, held):
     name = call.split("(")[0]
-    point = only_point(call)
+    point = only_point(call, held=held)
     assert point.fields == {name: value}
     assert point.tags == POINT_TAGS
     assert point.time == END
-    timed = only_point(call + "\n        .usePointTimes()")
+    timed = only_point(call + "\n        .usePointTimes()", held=held)
     assert timed.time == point_time and timed.fields == {name: value}
 
 
@@ -166,13 +184,14 @@ def test_string_distinct_first_last_count():
     ("top(2, 'value')", [(at(0), 98.0), (at(7), 96.0)]),
     ("bottom(3, 'value')", [(at(1), 91.0), (at(4), 92.0), (at(6), 92.0)]),
 ])
-def test_top_and_bottom(call, expected):
+@pytest.mark.parametrize("held", [False, True])
+def test_top_and_bottom(call, expected, held):
     name = call.split("(")[0]
-    (batch,) = results(call).batches
+    (batch,) = results(call, held=held).batches
     assert [p.fields for p in batch.points] == [{name: v} for _, v in expected]
     assert all(p.time == END and p.tags == POINT_TAGS for p in batch.points)
     assert batch.time == END and batch.tags == SERVER_A
-    (timed,) = results(call + "\n        .usePointTimes()").batches
+    (timed,) = results(call + "\n        .usePointTimes()", held=held).batches
     assert [(p.time, p.fields[name]) for p in timed.points] == expected
 
 
@@ -182,9 +201,12 @@ def test_as_renames_the_result_field():
     assert only_point("max('value')\n        .as('peak')").fields == {"peak": 98.0}
 
 
-def test_missing_field_gives_nothing_and_counts_errors():
+@pytest.mark.parametrize("held", [False, True])
+def test_missing_field_gives_nothing_and_counts_errors(held):
     # TestStream_InfluxQLNodeMissingValue_Batch: mean of a field no point has emits nothing.
-    capture, task = run_script(SCRIPT.format(call="mean('nope')"), srpl_lines(FLOAT_DATA))
+    # Problems are counted for emitted windows only: Kapacitor reads a batch when it is emitted.
+    capture, task = run_script((HELD_SCRIPT if held else SCRIPT).format(call="mean('nope')"),
+                               srpl_lines(FLOAT_DATA))
     assert capture.received == []
     mean = next(node for node in task.nodes if node.kind == "mean")
     assert mean.errors == 10
@@ -462,3 +484,24 @@ m c=false,value=0i 0000000021
 """
     capture = replay_srpl(script, data)
     assert [(p.time, p.fields) for p in capture.points] == [(at(10), {"count": 0}), (at(20), {"count": 1})]
+
+
+@pytest.mark.parametrize("held", [False, True])
+def test_points_of_another_type_or_without_the_field_are_left_out(held):
+    # influxql.go: the reducer's type comes from the first point with the field; a later point
+    # of another type or without the field is logged ("failed to aggregate point in batch") and
+    # left out, but counts as a point of the batch.
+    data = """
+cpu,host=serverA value=1 0000000000
+cpu,host=serverA other=5 0000000001
+cpu,host=serverA value=7i 0000000002
+cpu,host=serverA value=3 0000000003
+cpu,host=serverA value=9 0000000010
+"""
+    capture, task = run_script((HELD_SCRIPT if held else SCRIPT).format(call="mean('value')"), srpl_lines(data))
+    (point,) = capture.points
+    assert point.fields == {"mean": 2.0}
+    mean = next(node for node in task.nodes if node.kind == "mean")
+    assert sorted(mean.error_messages) == [
+        "failed to aggregate point in batch: field value has wrong type: got int64 exp float64",
+        "failed to aggregate point in batch: field value missing from point cannot aggregate"]

@@ -158,134 +158,118 @@ class InfluxQLNode(Node):
         if self.function.transform:
             self._transform_batch(batch, context)
             return
-        reducer, size = self._reduce_batch(batch.points)
-        if size == 0 and not self.function.empty_ok:
+        reduction = getattr(batch, "reduction", None)  # a ReducedBatch: reduced on its way here
+        if reduction is None:
+            reduction = self._reduce_batch(batch.points)
+        for problem in reduction.problems:
+            self.count_error(problem)
+        if reduction.size == 0 and not self.function.empty_ok:
             return
+        reducer = reduction.reducer
         if reducer is None:
             reducer = self._make_reducer(FLOAT)  # nothing to tell the type: Kapacitor assumes float
         self._emit(reducer, context)
 
     # Reducing ---------------------------------------------------------------------------------
 
-    def _reduce_batch(self, points: list[Point]):
-        """The reducer fed with the batch's points, and how many points it was given (points
-        before the first with the field do not count, as in Kapacitor)."""
+    @property
+    def reduces_batches(self) -> bool:
+        """Whether a batch becomes results only once whole (aggregates and selectors), so it can
+        be reduced point by point as it fills (see BatchReduction)."""
+        return not self.function.transform
+
+    def new_reduction(self) -> "BatchReduction":
+        return BatchReduction(self)
+
+    def _reduce_batch(self, points: list[Point]) -> "BatchReduction":
         field = self.field
+        reduction = BatchReduction(self)
         try:
             values = [point.fields[field] for point in points]
         except KeyError:
-            return self._reduce_batch_point_by_point(points)
-        types = set(map(type, values))
-        if len(types) == 1:
-            kind = _KINDS.get(types.pop())
-            if kind in self.function.reducers:
-                # The usual batch: every point has the field, all of one supported type.
-                reducer = self._make_reducer(kind)
-                reducer.extend(values, points)
-                return reducer, len(values)
-        return self._reduce_batch_point_by_point(points)
-
-    def _reduce_batch_point_by_point(self, points: list[Point]):
-        """`_reduce_batch` for batches with missing fields or mixed types: each problem is
-        counted where Kapacitor reports it."""
-        field = self.field
-        reducer = None
-        expected = None
-        values: list = []
-        kept: list[Point] = []
-        size = 0
+            values = None
+        if values:
+            types = set(map(type, values))
+            if len(types) == 1:
+                kind = types.pop()
+                if _KINDS.get(kind) in self.function.reducers:
+                    # The usual batch: every point has the field, all of one supported type.
+                    reduction.reducer = self._make_reducer(_KINDS[kind])
+                    reduction.kind = kind
+                    reduction.reducer.extend(values, points)
+                    reduction.size = len(values)
+                    return reduction
         for point in points:
-            if reducer is None:
-                reducer = self._reducer_for(point)
-                if reducer is None:
-                    continue
-                expected = type(point.fields[field])
-            size += 1
-            try:
-                value = point.fields[field]
-            except KeyError:
-                self.count_error(f"failed to aggregate point in batch: field {field} missing from "
-                                 f"point cannot aggregate")
-                continue
-            if type(value) is not expected:
-                self._wrong_type("failed to aggregate point in batch", value, expected)
-                continue
-            values.append(value)
-            kept.append(point)
-        if reducer is not None:
-            reducer.extend(values, kept)
-        return reducer, size
+            reduction.append(point)
+        return reduction
 
     def _aggregate(self, group: "_StreamGroup", point: Point) -> None:
-        if group.reducer is None:
-            group.reducer = self._reducer_for(point)
-            if group.reducer is None:
-                return
-            group.kind = type(point.fields[self.field])
+        if group.reducer is None and not self._realize(group, point):
+            return
         self._add(group.reducer, group.kind, point, "failed to aggregate point")
 
-    def _add(self, reducer, expected: type, point: Point, what: str) -> bool:
-        value = point.fields.get(self.field, _MISSING)
-        if value is _MISSING:
-            self.count_error(f"{what}: field {self.field} missing from point cannot aggregate")
-            return False
-        if type(value) is not expected:
-            self._wrong_type(what, value, expected)
-            return False
-        reducer.add(value, point)
-        return True
-
     def _transform_point(self, group: "_StreamGroup", point: Point) -> None:
-        if group.reducer is None:
-            group.reducer = self._reducer_for(point)
-            if group.reducer is None:
-                return
-            group.kind = type(point.fields[self.field])
+        if group.reducer is None and not self._realize(group, point):
+            return
         self._add(group.reducer, group.kind, point, "failed to aggregate point")
         self._emit(group.reducer, group.context)
 
     def _transform_batch(self, batch: Batch, context: _Context) -> None:
-        reducer = None
-        kind = None
+        state = _StreamGroup(context)  # transforms start afresh with each batch
         out: list[Point] = []
         for point in batch.points:
-            if reducer is None:
-                reducer = self._reducer_for(point)
-                if reducer is None:
-                    continue
-                kind = type(point.fields[self.field])
-            self._add(reducer, kind, point, "failed to aggregate batch point")
-            result = self._result_point(reducer.emit(), context)
+            if state.reducer is None and not self._realize(state, point):
+                continue
+            self._add(state.reducer, state.kind, point, "failed to aggregate batch point")
+            result = self._result_point(state.reducer.emit(), context)
             if result is not None:
                 out.append(result)
         self.emit_batch(batch.with_points(out))
 
-    def _reducer_for(self, point: Point):
-        """A new reducer for the type of `point`'s field, or None (error counted)."""
+    def _realize(self, state, point: Point) -> bool:
+        """Give `state` (a _StreamGroup or BatchReduction) the reducer for the type of `point`'s
+        field; False, with the problem counted, when there is none."""
+        reducer, problem = self.reducer_for(point)
+        if reducer is None:
+            self.count_error(problem)
+            return False
+        state.reducer = reducer
+        state.kind = type(point.fields[self.field])
+        return True
+
+    def _add(self, reducer, expected: type, point: Point, what: str) -> None:
         value = point.fields.get(self.field, _MISSING)
+        problem = self.value_problem(value, expected, what)
+        if problem is None:
+            reducer.add(value, point)
+        else:
+            self.count_error(problem)
+
+    def reducer_for(self, point: Point) -> tuple[object, str]:
+        """A new reducer for the type of `point`'s field, or None and the problem, worded as
+        Kapacitor logs it."""
+        value = point.fields.get(self.field, _MISSING)
+        prefix = "failed to realize reduce context from fields"
         if value is _MISSING:
-            self.count_error(f'failed to realize reduce context from fields: field "{self.field}" '
-                             f"missing from point")
-            return None
+            return None, f'{prefix}: field "{self.field}" missing from point'
         kind = _KINDS.get(type(value))
+        function = f"invalid influxql func {self.method} with field {self.field}"
         if kind is None:
-            self.count_error(f"failed to realize reduce context from fields: invalid influxql func "
-                             f"{self.method} with field {self.field}: invalid field kind: "
-                             f"{GO_TYPE.get(type(value), type(value).__name__)}")
-            return None
+            return None, f"{prefix}: {function}: invalid field kind: {_go_type(value)}"
         if kind not in self.function.reducers:
-            self.count_error(f"failed to realize reduce context from fields: invalid influxql func "
-                             f"{self.method} with field {self.field}: cannot apply {self.method} "
-                             f"to {GO_KIND[kind]} field")
-            return None
-        return self._make_reducer(kind)
+            return None, f"{prefix}: {function}: cannot apply {self.method} to {GO_KIND[kind]} field"
+        return self._make_reducer(kind), ""
 
     def _make_reducer(self, kind: str):
         return self.function.reducers[kind](self.args)
 
-    def _wrong_type(self, what: str, value, expected: type) -> None:
-        self.count_error(f"{what}: field {self.field} has wrong type: got "
-                         f"{GO_TYPE.get(type(value), type(value).__name__)} exp {GO_TYPE[expected]}")
+    def value_problem(self, value, expected: type, what: str) -> str | None:
+        """Why `value` (the field's value, or _MISSING) cannot be reduced, or None."""
+        if value is _MISSING:
+            return f"{what}: field {self.field} missing from point cannot aggregate"
+        if type(value) is not expected:
+            return f"{what}: field {self.field} has wrong type: got {_go_type(value)} exp {GO_TYPE[expected]}"
+        return None
 
     # Results ----------------------------------------------------------------------------------
 
@@ -333,6 +317,52 @@ class InfluxQLNode(Node):
         return Batch(context.name, context.group, context.tags, batch_time, points)
 
 
+class BatchReduction:
+    """A batch being reduced point by point: the reducer (chosen by the type of the field in the
+    first point that has it), how many points count, and the problems to report once the batch
+    is done, when Kapacitor reads the batch and logs them.
+
+    `append` takes points one at a time, like the list a window holds its points in: a window
+    whose only child is an aggregate can reduce each point as it arrives instead of holding it
+    (see window.py), with the same result."""
+
+    __slots__ = ("node", "reducer", "kind", "size", "problems")
+
+    def __init__(self, node: InfluxQLNode):
+        self.node = node
+        self.reducer = None
+        self.kind: type | None = None
+        self.size = 0
+        self.problems: list[str] = []
+
+    def append(self, point: Point) -> None:
+        node = self.node
+        if self.reducer is None:
+            reducer, problem = node.reducer_for(point)
+            if reducer is None:
+                self.problems.append(problem)
+                return  # points before the first with the field do not count
+            self.reducer = reducer
+            self.kind = type(point.fields[node.field])
+        self.size += 1
+        value = point.fields.get(node.field, _MISSING)
+        if type(value) is self.kind:
+            self.reducer.add(value, point)
+        else:
+            self.problems.append(node.value_problem(value, self.kind, "failed to aggregate point in batch"))
+
+
+class ReducedBatch(Batch):
+    """A window's batch that was reduced on its way (BatchReduction) instead of holding points:
+    only ever sent to the one aggregate that reduced it."""
+
+    __slots__ = ("reduction",)
+
+    def __init__(self, name: str, group: str, tags: dict, time: int, reduction: BatchReduction):
+        super().__init__(name, group, tags, time, [])
+        self.reduction = reduction
+
+
 class _StreamGroup:
     """A group's state on a stream edge: the timestamp being reduced and its reducer."""
 
@@ -342,6 +372,10 @@ class _StreamGroup:
         self.context = context
         self.reducer = None
         self.kind: type | None = None
+
+
+def _go_type(value) -> str:
+    return GO_TYPE.get(type(value), type(value).__name__)
 
 
 _MISSING = object()

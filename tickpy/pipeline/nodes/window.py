@@ -16,6 +16,12 @@ Two kinds of window, chosen by the properties:
 
 Windows are driven by points only, as in Kapacitor: time passing without points of a group emits
 nothing for it, and a window still open when the data ends is never emitted.
+
+A shortcut with the same results: when windows do not overlap (`every` equal to `period`) and
+the window's only child is an aggregate or selector (`|mean()`, `|max()`...), each point is
+handed to the aggregate's reduction as it arrives instead of being held until the window closes
+(`ReducingTimeWindow`). Such a window holds exactly the points that arrived since the previous
+one, so nothing is lost, and a replay keeps no minute of points in memory.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from tickpy.data.batch import Batch
 from tickpy.data.point import Point
 from tickpy.pipeline.node import Node
 from tickpy.pipeline.nodes.group_tags import group_tags
+from tickpy.pipeline.nodes.influxql import InfluxQLNode, ReducedBatch
 
 NEVER = -(2**63) - 1  # earlier than any time: "no point can just be held"
 
@@ -74,8 +81,23 @@ class WindowNode(Node):
 
     def _new_window(self, first: Point):
         if self.period:
+            aggregate = self._reducing_child()
+            if aggregate is not None:
+                return ReducingTimeWindow(first, self.period, self.every, self.align,
+                                          self.fill_period, aggregate)
             return TimeWindow(first, self.period, self.every, self.align, self.fill_period)
         return CountWindow(first, self.period_count, self.every_count, self.fill_period)
+
+    def _reducing_child(self) -> InfluxQLNode | None:
+        """The aggregate that can reduce this window's points as they arrive, if any: the only
+        child, and windows that hold exactly the points since the previous one (every equal to
+        period; not fillPeriod with align, whose first window drops points)."""
+        if len(self.children) != 1 or not isinstance(self.children[0], InfluxQLNode):
+            return None
+        if self.every != self.period or (self.fill_period and self.align):
+            return None
+        child = self.children[0]
+        return child if child.reduces_batches else None
 
 
 class TimeWindow:
@@ -158,6 +180,31 @@ class TimeWindow:
     def _batch(self, time: int, points: list[Point]) -> Batch:
         return Batch(self.name, self.group, self.tags, time, points, self.database,
                      self.retention_policy)
+
+
+class ReducingTimeWindow(TimeWindow):
+    """A non-overlapping time window whose points go straight into its aggregate's reduction
+    (`points` is a BatchReduction, which takes points like a list)."""
+
+    __slots__ = ("aggregate",)
+
+    def __init__(self, first: Point, period: int, every: int, align: bool, fill_period: bool,
+                 aggregate: InfluxQLNode):
+        super().__init__(first, period, every, align, fill_period)
+        self.aggregate = aggregate
+        self.points = aggregate.new_reduction()
+
+    def add(self, point: Point) -> Batch | None:
+        time = point.time
+        if time < self.next_emit:
+            self.points.append(point)
+            return None
+        batch = ReducedBatch(self.name, self.group, self.tags, self.next_emit, self.points)
+        next_emit = time + self.every
+        self._set_next_emit(go_truncate(next_emit, self.every) if self.align else next_emit)
+        self.points = self.aggregate.new_reduction()
+        self.points.append(point)
+        return batch
 
 
 class CountWindow:
