@@ -167,7 +167,7 @@ class InfluxQLNode(Node):
             return
         reducer = reduction.reducer
         if reducer is None:
-            reducer = self._make_reducer(FLOAT)  # nothing to tell the type: Kapacitor assumes float
+            reducer = self.make_reducer(FLOAT)  # nothing to tell the type: Kapacitor assumes float
         self._emit(reducer, context)
 
     # Reducing ---------------------------------------------------------------------------------
@@ -194,10 +194,7 @@ class InfluxQLNode(Node):
                 kind = types.pop()
                 if _KINDS.get(kind) in self.function.reducers:
                     # The usual batch: every point has the field, all of one supported type.
-                    reduction.reducer = self._make_reducer(_KINDS[kind])
-                    reduction.kind = kind
-                    reduction.reducer.extend(values, points)
-                    reduction.size = len(values)
+                    reduction.extend(values, points, kind)
                     return reduction
         for point in points:
             reduction.append(point)
@@ -258,9 +255,9 @@ class InfluxQLNode(Node):
             return None, f"{prefix}: {function}: invalid field kind: {_go_type(value)}"
         if kind not in self.function.reducers:
             return None, f"{prefix}: {function}: cannot apply {self.method} to {GO_KIND[kind]} field"
-        return self._make_reducer(kind), ""
+        return self.make_reducer(kind), ""
 
-    def _make_reducer(self, kind: str):
+    def make_reducer(self, kind: str):
         return self.function.reducers[kind](self.args)
 
     def value_problem(self, value, expected: type, what: str) -> str | None:
@@ -326,30 +323,44 @@ class BatchReduction:
     whose only child is an aggregate can reduce each point as it arrives instead of holding it
     (see window.py), with the same result."""
 
-    __slots__ = ("node", "reducer", "kind", "size", "problems")
+    __slots__ = ("node", "field", "reducer", "kind", "add", "size", "problems")
 
     def __init__(self, node: InfluxQLNode):
         self.node = node
+        self.field = node.field
         self.reducer = None
-        self.kind: type | None = None
+        self.kind: type | None = None  # the field's Python type, once known
+        self.add = None  # the reducer's add, once known
         self.size = 0
         self.problems: list[str] = []
 
     def append(self, point: Point) -> None:
-        node = self.node
+        value = point.fields.get(self.field, _MISSING)
+        if type(value) is self.kind:  # the usual point, in few steps: it runs for every point
+            self.size += 1
+            self.add(value, point)
+            return
         if self.reducer is None:
-            reducer, problem = node.reducer_for(point)
+            reducer, problem = self.node.reducer_for(point)
             if reducer is None:
                 self.problems.append(problem)
                 return  # points before the first with the field do not count
             self.reducer = reducer
-            self.kind = type(point.fields[node.field])
+            self.kind = type(value)
+            self.add = reducer.add
+            self.size += 1
+            self.add(value, point)
+            return
         self.size += 1
-        value = point.fields.get(node.field, _MISSING)
-        if type(value) is self.kind:
-            self.reducer.add(value, point)
-        else:
-            self.problems.append(node.value_problem(value, self.kind, "failed to aggregate point in batch"))
+        self.problems.append(self.node.value_problem(value, self.kind, "failed to aggregate point in batch"))
+
+    def extend(self, values: list, points: list[Point], kind: type) -> None:
+        """Take a whole batch whose values are all of `kind` (checked by the caller)."""
+        self.reducer = self.node.make_reducer(_KINDS[kind])
+        self.kind = kind
+        self.add = self.reducer.add
+        self.reducer.extend(values, points)
+        self.size += len(values)
 
 
 class ReducedBatch(Batch):
