@@ -27,14 +27,14 @@ class WindowBuilder(NodeBuilder):
         self.every_count = 0
         self.at_of: dict[str, object] = {}
 
-    def _duration(self, name, args, at) -> int:
+    def _number(self, name, args, at) -> int:
         self.at_of[name] = at
         return int(args[0])
 
-    def set_period(self, args, at): self.period = self._duration("period", args, at)
-    def set_every(self, args, at): self.every = self._duration("every", args, at)
-    def set_periodCount(self, args, at): self.period_count = self._duration("periodCount", args, at)
-    def set_everyCount(self, args, at): self.every_count = self._duration("everyCount", args, at)
+    def set_period(self, args, at): self.period = self._number("period", args, at)
+    def set_every(self, args, at): self.every = self._number("every", args, at)
+    def set_periodCount(self, args, at): self.period_count = self._number("periodCount", args, at)
+    def set_everyCount(self, args, at): self.every_count = self._number("everyCount", args, at)
 
     def set_align(self, args, at):
         self.align = True
