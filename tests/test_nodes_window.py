@@ -21,6 +21,7 @@ from tickpy.pipeline.build import build_task
 from tickpy.pipeline.grouping import grouping_from_dimensions
 from tickpy.pipeline.node import Node
 from tickpy.pipeline.nodes.group_tags import group_tags
+from tickpy.pipeline.nodes.influxql import InfluxQLNode
 from tickpy.pipeline.nodes.window import WindowNode, go_truncate
 from tickpy.replay import replay_lines
 from tickpy.services import Services
@@ -394,3 +395,26 @@ def test_time_window_matches_the_step_by_step_model(steps, period, every, align,
         node.point(Point("m", {}, {"value": 1.0}, time))
     got = [(b.time, [p.time for p in b.points]) for b in capture.batches]
     assert got == reference_windows(times, period, every, align, fill_period)
+
+
+@settings(max_examples=200, deadline=None)
+@given(steps=st.lists(st.integers(min_value=-3, max_value=9), min_size=1, max_size=40),
+       period=st.integers(min_value=1, max_value=8), align=st.booleans(), fill_period=st.booleans())
+def test_window_reducing_points_as_they_arrive_gives_the_same_sums(steps, period, align, fill_period):
+    # A window whose only child is an aggregate reduces points as they arrive (window.py); with
+    # a second child it holds them. Out-of-order points included, the sums must be the same.
+    def sums(with_second_child: bool):
+        node = WindowNode("w", period=period, every=period, align=align, fill_period=fill_period)
+        total = InfluxQLNode("sum", "sum", "value", "sum")
+        capture = Capture()
+        total.add_child(capture)
+        node.add_child(total)
+        if with_second_child:
+            node.add_child(Capture())
+        now = 1000
+        for index, step in enumerate(steps):
+            now += step
+            node.point(Point("m", {}, {"value": float(2 ** index)}, now))
+        return [(p.time, p.fields) for p in capture.points]
+
+    assert sums(False) == sums(True)
