@@ -126,12 +126,104 @@ class InfluxQLBuilder(NodeBuilder):
         return field, ()
 
 
-def _influxql_builder(method: str) -> type[InfluxQLBuilder]:
-    return type(f"{method[0].upper()}{method[1:]}Builder", (InfluxQLBuilder,),
-                {"kind": method, "method": method})
+# One builder per function, named as the TICKscript method (`|movingAverage(...)`).
+
+
+class CountBuilder(InfluxQLBuilder):
+    kind = method = "count"
+
+
+class DistinctBuilder(InfluxQLBuilder):
+    kind = method = "distinct"
+
+
+class MeanBuilder(InfluxQLBuilder):
+    kind = method = "mean"
+
+
+class MedianBuilder(InfluxQLBuilder):
+    kind = method = "median"
+
+
+class ModeBuilder(InfluxQLBuilder):
+    kind = method = "mode"
+
+
+class SpreadBuilder(InfluxQLBuilder):
+    kind = method = "spread"
+
+
+class SumBuilder(InfluxQLBuilder):
+    kind = method = "sum"
+
+
+class StddevBuilder(InfluxQLBuilder):
+    kind = method = "stddev"
+
+
+class FirstBuilder(InfluxQLBuilder):
+    kind = method = "first"
+
+
+class LastBuilder(InfluxQLBuilder):
+    kind = method = "last"
+
+
+class MinBuilder(InfluxQLBuilder):
+    kind = method = "min"
+
+
+class MaxBuilder(InfluxQLBuilder):
+    kind = method = "max"
+
+
+class PercentileBuilder(InfluxQLBuilder):
+    kind = method = "percentile"
+
+
+class TopBuilder(InfluxQLBuilder):
+    kind = method = "top"
+
+
+class BottomBuilder(InfluxQLBuilder):
+    kind = method = "bottom"
+
+
+class ElapsedBuilder(InfluxQLBuilder):
+    kind = method = "elapsed"
+
+
+class DifferenceBuilder(InfluxQLBuilder):
+    kind = method = "difference"
+
+
+class MovingAverageBuilder(InfluxQLBuilder):
+    kind = method = "movingAverage"
+
+
+class CumulativeSumBuilder(InfluxQLBuilder):
+    kind = method = "cumulativeSum"
 
 
 BUILDERS: dict = {
     "window": WindowBuilder,
-    **{method: _influxql_builder(method) for method in FUNCTIONS},
+    "count": CountBuilder,
+    "distinct": DistinctBuilder,
+    "mean": MeanBuilder,
+    "median": MedianBuilder,
+    "mode": ModeBuilder,
+    "spread": SpreadBuilder,
+    "sum": SumBuilder,
+    "stddev": StddevBuilder,
+    "first": FirstBuilder,
+    "last": LastBuilder,
+    "min": MinBuilder,
+    "max": MaxBuilder,
+    "percentile": PercentileBuilder,
+    "top": TopBuilder,
+    "bottom": BottomBuilder,
+    "elapsed": ElapsedBuilder,
+    "difference": DifferenceBuilder,
+    "movingAverage": MovingAverageBuilder,
+    "cumulativeSum": CumulativeSumBuilder,
 }
