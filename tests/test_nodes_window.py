@@ -15,14 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tickpy.data.point import Point
+from tickpy.data.values import go_truncate
 from tickpy.lang.errors import TickError
 from tickpy.lang.parser import parse
 from tickpy.pipeline.build import build_task
-from tickpy.pipeline.grouping import grouping_from_dimensions
+from tickpy.pipeline.grouping import group_tags, grouping_from_dimensions
 from tickpy.pipeline.node import Node
-from tickpy.pipeline.nodes.group_tags import group_tags
 from tickpy.pipeline.nodes.influxql import InfluxQLNode
-from tickpy.pipeline.nodes.window import WindowNode, go_truncate
+from tickpy.pipeline.nodes.window import WindowNode
 from tickpy.replay import replay_lines
 from tickpy.services import Services
 

@@ -25,3 +25,26 @@ class Timestamp(int):
 
     def __repr__(self) -> str:
         return f"Timestamp({int(self)})"
+
+
+# Go's time.Truncate and time.Round count multiples of the step from Go's zero time
+# (0001-01-01T00:00:00Z), not from the Unix epoch: a 7s or 7d step lands differently.
+GO_ZERO_TO_UNIX_NS = 62_135_596_800 * 1_000_000_000
+
+
+def go_truncate(time: int, step: int) -> int:
+    """`time` (ns) down to a multiple of `step` since Go's zero time; unchanged for a step <= 0."""
+    if step <= 0:
+        return time
+    return time - (time + GO_ZERO_TO_UNIX_NS) % step
+
+
+def go_round(time: int, step: int) -> int:
+    """`time` (ns) to the nearest multiple of `step` since Go's zero time, halves up (Go's
+    Time.Round, used by every `.tolerance()` and `.round()`); unchanged for a step <= 0."""
+    if step <= 0:
+        return time
+    remainder = (time + GO_ZERO_TO_UNIX_NS) % step
+    if remainder + remainder < step:
+        return time - remainder
+    return time + step - remainder

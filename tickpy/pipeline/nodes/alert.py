@@ -17,8 +17,8 @@ from tickpy.alert.state import AlertRules, AlertState
 from tickpy.alert.templates import AlertTemplates
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
+from tickpy.pipeline.grouping import batch_group_for_tags
 from tickpy.pipeline.node import Node
-from tickpy.pipeline.nodes.group_ids import batch_group_for_tags
 
 
 class AlertNode(Node):

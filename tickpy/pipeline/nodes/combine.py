@@ -20,8 +20,9 @@ from math import comb
 
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
+from tickpy.data.values import go_round
+from tickpy.pipeline.grouping import group_tags
 from tickpy.pipeline.node import Node
-from tickpy.pipeline.nodes.multi_parent import group_tags, round_time
 
 DEFAULT_MAX_COMBINATIONS = 1_000_000
 
@@ -60,7 +61,7 @@ class CombineNode(Node):
         buffer.points = []
 
     def _add(self, buffer: "_Buffer", point: Point) -> None:
-        time = round_time(point.time, self.tolerance)
+        time = go_round(point.time, self.tolerance)
         if time == buffer.time:
             buffer.points.append(point)
             return
@@ -112,7 +113,7 @@ class CombineNode(Node):
                 fields[prefix + field] = value
             for tag, value in point.tags.items():
                 tags[tag if tag in buffer.dimensions else prefix + tag] = value
-        time = round_time(points[0].time, self.tolerance)
+        time = go_round(points[0].time, self.tolerance)
         return Point(buffer.name, tags, fields, time, "", "", points[0].line, group)
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
+from tickpy.pipeline.grouping import batch_group_for_tags, point_group_after
 from tickpy.pipeline.node import Node
-from tickpy.pipeline.nodes.group_ids import batch_group_for_tags, point_group_after
 
 
 class DefaultNode(Node):

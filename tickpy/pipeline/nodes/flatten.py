@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
+from tickpy.data.values import go_round
+from tickpy.pipeline.grouping import group_tags
 from tickpy.pipeline.node import Node
-from tickpy.pipeline.nodes.multi_parent import group_tags, round_time
 
 
 class FlattenNode(Node):
@@ -32,7 +33,7 @@ class FlattenNode(Node):
 
     def point(self, point: Point) -> None:
         self.points_in += 1
-        time = round_time(point.time, self.tolerance)
+        time = go_round(point.time, self.tolerance)
         buffer = self._buffers.get(point.group)
         if buffer is None:
             buffer = self._buffers[point.group] = _Buffer(point.name, time, group_tags(point))
@@ -51,7 +52,7 @@ class FlattenNode(Node):
         buffer.time = None
         points = []
         for point in batch.points:
-            done = self._add(buffer, point, round_time(point.time, self.tolerance))
+            done = self._add(buffer, point, go_round(point.time, self.tolerance))
             if done is not None and done[1]:
                 points.append(Point(batch.name, dict(batch.tags), done[1], done[0], "", "", 0, batch.group))
         if buffer.points:

@@ -8,6 +8,7 @@ Kapacitor logs "failed to evaluate WHERE expression" and drops it.
 from __future__ import annotations
 
 from tickpy.data.point import Point
+from tickpy.data.values import go_round, go_truncate
 from tickpy.pipeline.grouping import Grouping
 from tickpy.pipeline.node import Node
 
@@ -44,13 +45,7 @@ class FromNode(Node):
             group = self.grouping.group_id(point) if self.grouping is not None else point.group
             point = point.regrouped(group)
             if self.truncate:
-                point.time -= point.time % self.truncate
+                point.time = go_truncate(point.time, self.truncate)
             if self.round:
-                point.time = _round(point.time, self.round)
+                point.time = go_round(point.time, self.round)
         self.emit(point)
-
-
-def _round(time: int, step: int) -> int:
-    """Go's time.Round: halfway values round up (away from zero for positive times)."""
-    remainder = time % step
-    return time - remainder + step if remainder * 2 >= step else time - remainder

@@ -14,9 +14,8 @@ its first point.
 from __future__ import annotations
 
 from tickpy.data.batch import Batch
-from tickpy.pipeline.grouping import Grouping
+from tickpy.pipeline.grouping import Grouping, by_measurement, group_id
 from tickpy.pipeline.node import Node
-from tickpy.pipeline.nodes.group_ids import by_measurement, group_id
 
 
 class GroupByNode(Node):

@@ -30,9 +30,9 @@ from typing import Callable, NamedTuple
 
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point, Unsigned
+from tickpy.pipeline.grouping import group_tags
 from tickpy.pipeline.node import Node
 from tickpy.pipeline.nodes import reducers as r
-from tickpy.pipeline.nodes.group_tags import group_tags
 
 FLOAT, INTEGER, STRING, BOOLEAN = "float", "integer", "string", "boolean"
 PYTHON_TYPE = {FLOAT: float, INTEGER: int, STRING: str, BOOLEAN: bool}

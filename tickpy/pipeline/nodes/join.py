@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
+from tickpy.data.values import go_round
+from tickpy.pipeline.grouping import group_tags, grouped_by_measurement, renamed_group
 from tickpy.pipeline.node import Node
-from tickpy.pipeline.nodes.multi_parent import group_tags, grouped_by_measurement, renamed_group, round_time
 
 FILL_NONE = "none"  # an inner join: incomplete sets are dropped
 FILL_NULL = "null"
@@ -87,7 +88,7 @@ class JoinNode(Node):
     def _match_on_dimensions(self, index: int, message) -> None:
         tolerance = self.spec.tolerance
         all_reported = self._note_reported(index)
-        time = round_time(message.time, tolerance)
+        time = go_round(message.time, tolerance)
         tags = _tags_of_group(message)
         key = (message.name if grouped_by_measurement(message) else "",
                *(tags.get(name, "") for name in self.spec.on))
@@ -97,7 +98,7 @@ class JoinNode(Node):
         if all_reported:
             # Specific points older than every parent's progress will never be matched now.
             waiting = self._waiting_specific.get(key, [])
-            while waiting and _before(round_time(waiting[0][1].time, tolerance), low_mark):
+            while waiting and _before(go_round(waiting[0][1].time, tolerance), low_mark):
                 source, specific = waiting.pop(0)
                 self._group(specific.group).collect(source, specific)
 
@@ -106,7 +107,7 @@ class JoinNode(Node):
         else:
             self._waiting_matches.setdefault(key, []).append((index, message))
             waiting = self._waiting_specific.get(key, [])
-            while waiting and round_time(waiting[0][1].time, tolerance) == time:
+            while waiting and go_round(waiting[0][1].time, tolerance) == time:
                 source, specific = waiting.pop(0)
                 self._send_matched(source, specific, index, message)
 
@@ -115,7 +116,7 @@ class JoinNode(Node):
         matched = False
         used = 0
         for used, (source, match) in enumerate(matches):
-            match_time = round_time(match.time, self.spec.tolerance)
+            match_time = go_round(match.time, self.spec.tolerance)
             if match_time == time:
                 self._send_matched(index, message, source, match)
                 matched = True
@@ -217,7 +218,7 @@ class JoinNode(Node):
                     exhausted[index] = True
                     continue
                 candidate = batch.points[positions[index]]
-                candidate_time = round_time(candidate.time, tolerance)
+                candidate_time = go_round(candidate.time, tolerance)
                 if set_time is None or candidate_time < set_time:
                     # An older time: what was taken so far waits for a later set.
                     for taken, point in enumerate(chosen):
@@ -257,7 +258,7 @@ class _JoinGroup:
         self.oldest: int | None = None
 
     def collect(self, index: int, message) -> None:
-        time = round_time(message.time, self.node.spec.tolerance)
+        time = go_round(message.time, self.node.spec.tolerance)
         if self.oldest is None or time < self.oldest:
             self.oldest = time
         sets = self.sets.setdefault(time, [])

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
+from tickpy.data.values import go_truncate
 from tickpy.pipeline.node import Node
-
-# Nanoseconds from Go's zero time (0001-01-01T00:00:00Z) to the Unix epoch.
-GO_ZERO_TIME_OFFSET = 62_135_596_800 * 1_000_000_000
-
 
 class SampleNode(Node):
     kind = "sample"
@@ -29,7 +26,7 @@ class SampleNode(Node):
         if self.duration < 0:
             return True  # Go's Truncate leaves a time as it is for a negative duration
         if self.duration:
-            return (time + GO_ZERO_TIME_OFFSET) % self.duration == 0
+            return go_truncate(time, self.duration) == time
         return seen % self.count == 0
 
     def point(self, point: Point) -> None:

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
+from tickpy.data.values import go_round, go_truncate
+from tickpy.pipeline.grouping import group_tags, renamed_group
 from tickpy.pipeline.node import Node
-from tickpy.pipeline.nodes.multi_parent import group_tags, renamed_group, round_time, truncate_time
 
 
 class EmittedCounter(Node):
@@ -72,7 +73,7 @@ class StatsNode(Node):
         while self._next_tick <= now:
             stamp = self._next_tick
             if self.align:
-                stamp = round_time(stamp, self.interval)
+                stamp = go_round(stamp, self.interval)
                 if self._first_stamp is not None:
                     stamp, self._first_stamp = self._first_stamp, None
             self._next_tick += self.interval
@@ -80,8 +81,8 @@ class StatsNode(Node):
 
     def _start(self, now: int) -> None:
         if self.align:
-            self._next_tick = truncate_time(now, self.interval) + self.interval
-            self._first_stamp = round_time(now, self.interval)
+            self._next_tick = go_truncate(now, self.interval) + self.interval
+            self._first_stamp = go_round(now, self.interval)
         else:
             self._next_tick = now + self.interval
 

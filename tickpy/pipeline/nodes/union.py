@@ -15,8 +15,8 @@ from collections import deque
 
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
+from tickpy.pipeline.grouping import renamed_group
 from tickpy.pipeline.node import Node
-from tickpy.pipeline.nodes.multi_parent import renamed_group
 
 
 class UnionNode(Node):

@@ -30,24 +30,12 @@ from collections import deque
 
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
+from tickpy.data.values import go_truncate
+from tickpy.pipeline.grouping import group_tags
 from tickpy.pipeline.node import Node
-from tickpy.pipeline.nodes.group_tags import group_tags
 from tickpy.pipeline.nodes.influxql import InfluxQLNode, ReducedBatch
 
 NEVER = -(2**63) - 1  # earlier than any time: "no point can just be held"
-
-# Go's time.Truncate rounds down to a multiple of the duration counted from Go's zero time
-# (0001-01-01T00:00:00Z), not from the Unix epoch: a 7d or 7s window aligns differently.
-_GO_ZERO_TIME_NS = 62_135_596_800 * 1_000_000_000
-
-
-def go_truncate(time_ns: int, duration: int) -> int:
-    """`time_ns` rounded down to a multiple of `duration` since Go's zero time (unchanged when
-    `duration` is not positive, as Go does)."""
-    if duration <= 0:
-        return time_ns
-    return time_ns - (time_ns + _GO_ZERO_TIME_NS) % duration
-
 
 class WindowNode(Node):
     kind = "window"
