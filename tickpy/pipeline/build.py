@@ -24,7 +24,7 @@ from tickpy.lang.errors import TickError
 from tickpy.pipeline.grouping import grouping_from_dimensions
 from tickpy.pipeline import build_combine, build_transform, build_window
 from tickpy.pipeline.node import Node
-from tickpy.pipeline.node_builder import BATCH, STREAM, NodeBuilder, flatten, string_args
+from tickpy.pipeline.node_builder import STREAM, NodeBuilder, flatten, string_args
 from tickpy.pipeline.nodes.alert import AlertNode
 from tickpy.pipeline.nodes.eval import EvalNode
 from tickpy.pipeline.nodes.from_ import FromNode
@@ -61,20 +61,12 @@ def build_task(program: ast.Program, task_name: str, services, source_name: str 
     return _Builder(task_name, services, source_name, template_vars or {}).build(program)
 
 
-def task_dot(program: ast.Program, task_name: str, services, template_vars: dict | None = None) -> str:
-    """The DOT graph `tickpy show` prints, from the script alone (no points needed). Every node
-    Kapacitor knows is drawn, including those `tickpy run` cannot execute yet."""
-    return _Builder(task_name, services, "<script>", template_vars or {}, outline_only=True).dot(program)
-
-
 # ---------------------------------------------------------------------------------------------
 # Evaluating the script
 
 
 class _Builder:
-    def __init__(self, task_name: str, services, source_name: str, template_vars: dict,
-                 outline_only: bool = False):
-        self.outline_only = outline_only  # only the shape of the graph is wanted (DOT)
+    def __init__(self, task_name: str, services, source_name: str, template_vars: dict):
         self.task_name = task_name
         self.services = services
         self.source_name = source_name
@@ -108,17 +100,6 @@ class _Builder:
         if config is not None and config.deadman.global_:
             settings = config.deadman
             self.stream.chain_node("deadman", [settings.threshold, Duration(settings.interval)], self.stream.at)
-
-    def dot(self, program: ast.Program) -> str:
-        """The task's pipeline as Kapacitor's DOT graph (pipeline.Dot): one edge per line."""
-        for statement in program.statements:
-            self.statement(statement)
-        lines = [f"digraph {self.task_name} {{"]
-        if self.stream is not None:
-            for parent in self.stream.walk():
-                lines += [f"{parent.node_id} -> {child.node_id};" for child in parent.children]
-        lines.append("}")
-        return "\n".join(lines)
 
     def statement(self, statement: ast.Node) -> None:
         if isinstance(statement, ast.Declaration):
@@ -164,10 +145,6 @@ class _Builder:
             if self.stream is None:
                 self.stream = StreamBuilder(self, node)
             return self.stream
-        if node.name == "batch" and self.outline_only:
-            if self.stream is None:
-                self.stream = OutlineBuilder(self, node, kind="batch")
-            return self.stream
         if node.name == "batch":
             raise self.error("batch tasks lint, but tickpy run cannot run them yet (batch queries "
                              "need an InfluxDB); use a stream task", node)
@@ -177,8 +154,6 @@ class _Builder:
 
     def chain(self, node: ast.Chain):
         receiver = self.evaluate(node.left)
-        if self.outline_only and node.operator == "@":
-            return receiver.chain_node(node.right.name, [], node.right)
         if not isinstance(receiver, (NodeBuilder, HandlerBuilder)):
             raise self.error(f'cannot use "{node.operator}" on a value that is not a node', node)
         right = node.right
@@ -192,8 +167,6 @@ class _Builder:
 
     def make_node_builder(self, name: str, args: list, at: ast.Node) -> NodeBuilder:
         """The builder for `|name(args)`, or an error naming what tickpy cannot run."""
-        if self.outline_only:
-            return OutlineBuilder(self, at, kind=name)
         builder_class = CHAIN_BUILDERS.get(name)
         if builder_class is None:
             reason = NOT_RUNNABLE.get(name, "it is not supported by tickpy run yet")
@@ -211,18 +184,6 @@ class _Builder:
         if not isinstance(expression, ast.Lambda):
             raise self.error("expected a lambda expression here", at)
         return compile_lambda(expression, self.variables(), self.source_name)
-
-
-class OutlineBuilder(NodeBuilder):
-    """Any node, when only the graph's shape is wanted: properties are not looked at."""
-
-    def __init__(self, builder, at, args=None, kind="node"):
-        self.kind = kind
-        super().__init__(builder, at, args)
-
-    @property
-    def provides(self):
-        return BATCH if self.kind == "batch" else STREAM
 
 
 class StreamBuilder(NodeBuilder):

@@ -70,8 +70,6 @@ class InfluxQLBuilder(NodeBuilder):
 
     def __init__(self, builder, at, args=None):
         super().__init__(builder, at, args)
-        # Kapacitor names these nodes after the function as spelled: movingAverage3, not movingaverage3.
-        self.node_id = self.method + self.node_id[len(self.method):]
         self.as_name = self.method
         self.use_point_times = False
         self.function = FUNCTIONS[self.method]

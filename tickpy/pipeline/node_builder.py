@@ -51,8 +51,9 @@ class NodeBuilder:
         self.parent: NodeBuilder | None = None
         self.children: list[NodeBuilder] = []
         self._node: Node | None = None
-        # Kapacitor numbers nodes in the order the script creates them: stream0, from1, alert2.
-        self.node_id = builder.next_id(self.kind.lower())
+        # Kapacitor numbers nodes in the order the script creates them: stream0, from1, alert2;
+        # `kind` is Kapacitor's name for the node (groupby, state_duration, movingAverage).
+        self.node_id = builder.next_id(self.kind)
 
     @property
     def provides(self) -> str:
@@ -68,8 +69,6 @@ class NodeBuilder:
         return child
 
     def property(self, name: str, args: list, at: ast.Node):
-        if self.builder.outline_only:
-            return self
         setter = getattr(self, "set_" + name, None)
         if setter is None:
             raise self.builder.error(f".{name}() on |{self.kind}() is not supported by tickpy run yet", at)
