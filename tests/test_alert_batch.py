@@ -10,40 +10,21 @@ as they are. Batches are fed straight into the task, as a batch query or window 
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import datetime, timezone
 
+from pipeline_harness import Capture, Run
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
-from tickpy.lang.parser import parse
-from tickpy.pipeline.build import build_task
-from tickpy.pipeline.node import Node
-from tickpy.services import Services
 
 S = 1_000_000_000
 START = int(datetime(2015, 10, 30, 17, 14, 12, tzinfo=timezone.utc).timestamp()) * S
 
 
-class Capture(Node):
-    def __init__(self):
-        super().__init__("capture")
-        self.batches: list[Batch] = []
-        self.points: list[Point] = []
-
-    def batch(self, batch):
-        self.batches.append(batch)
-
-    def point(self, point):
-        self.points.append(point)
-
-
 def build(script: str):
-    services = Services(out=io.StringIO())
-    events = []
-    services.event_listeners.append(events.append)
-    task = build_task(parse(script), "test", services)
-    return task, events
+    """The task, and the list its alert events go to."""
+    run = Run(script)
+    return run.task, run.events
 
 
 def capture_after(task, node_id: str) -> Capture:

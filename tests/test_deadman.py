@@ -14,17 +14,12 @@ Expected events below are worked out from those rules by hand, tick by tick, in 
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 
 from conftest import ROOT, run_tickpy
-from tickpy.data.lineproto import PointReader
-from tickpy.lang.parser import parse
-from tickpy.pipeline.build import build_task
-from tickpy.pipeline.node import Node
-from tickpy.services import Services
+from pipeline_harness import Run
 
 S = 1_700_000_000  # 2023-11-14T22:13:20Z, a multiple of 10s
 SECOND = 10**9
@@ -38,33 +33,14 @@ def by_time(lines: list[str]) -> list[str]:
     return sorted(lines, key=lambda line: int(line.rsplit(None, 1)[1]))
 
 
-class Capture(Node):
-    def __init__(self):
-        super().__init__("capture")
-        self.points = []
-
-    def point(self, point):
-        self.points.append(point)
-
-
 def replay(script: str, lines: list[str]):
-    """Build the task, replay the lines on the data's clock; the alert events and the task."""
-    services = Services(dry_run=True, out=io.StringIO())
-    events = []
-    services.event_listeners.append(events.append)
-    task = build_task(parse(script, "task.tick"), "task", services, "task.tick")
-    capture = Capture()
-    stats = [node for node in task.nodes if node.kind == "stats"]
-    if stats:
-        stats[0].add_child(capture)
-    now = None
-    for point in PointReader(lines, source_name="data.lp"):
-        if point.time != now:
-            now = point.time
-            task.advance(now)
-        task.stream.point(point)
-    task.finish()
-    return events, capture.points, task
+    """Build the task, replay the lines on the data's clock; the alert events, what the stats
+    node emitted, and the task."""
+    run = Run(script, task_name="task")
+    stats = [node for node in run.task.nodes if node.kind == "stats"]
+    capture = run.capture_after(stats[0].id) if stats else run.capture
+    run.replay(lines)
+    return run.events, capture.points, run.task
 
 
 # cpu points every second for 25s, then only mem points (another measurement moves the clock),

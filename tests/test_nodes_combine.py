@@ -10,67 +10,23 @@ node emits inside the window's span are compared instead, which is what the wind
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 
-from tickpy.data.lineproto import PointReader
+from pipeline_harness import SECOND, T0, Run, at, kapacitor_lines
 from tickpy.lang.errors import TickError
-from tickpy.lang.parser import parse
-from tickpy.pipeline.build import build_task
-from tickpy.pipeline.node import Node
-from tickpy.services import Services
 
-START = 31_536_000 * 10**9  # 1971-01-01T00:00:00Z
-SECOND = 10**9
-
-
-def at(seconds: float) -> int:
-    return START + int(seconds * SECOND)
-
-
-class Capture(Node):
-    """Records what the node it is attached to emits."""
-
-    def __init__(self):
-        super().__init__("capture")
-        self.points = []
-
-    def point(self, point):
-        self.points.append(point)
-
-    def batch(self, batch):
-        self.points.append(batch)
-
-
-def recording(text: str, first: int | None = None) -> list[str]:
-    """`measurement,tags fields SECONDS` lines (a .srpl without its db/rp lines) as line protocol,
-    times moved so that the first recorded second is 1971-01-01T00:00:00Z."""
-    rows = [line.rsplit(None, 1) for line in text.strip().splitlines()]
-    base = int(rows[0][1]) if first is None else first
-    return [f"{body} {at(int(seconds) - base)}" for body, seconds in rows]
+recording = kapacitor_lines
 
 
 def run(script: str, lines: list[str], finish: bool = True, capture_after: str | None = None):
-    """Build the script, attach a Capture to its last leaf node (or to the node with id
-    `capture_after`), replay the lines on the data's clock; return the captured points."""
-    services = Services(dry_run=True, out=io.StringIO())
-    task = build_task(parse(script, "test.tick"), "test", services, "test.tick")
-    target = [node for node in task.nodes if not node.children][-1]
-    if capture_after is not None:
-        target = next(node for node in task.nodes if node.id == capture_after)
-    capture = Capture()
-    target.add_child(capture)
-    now = None
-    for point in PointReader(lines, source_name="data.lp"):
-        if point.time != now:
-            now = point.time
-            task.advance(now)
-        task.stream.point(point)
-    if finish:
-        task.finish()
-    return capture.points, task
+    """Replay the lines through the script; what its last leaf node (or node `capture_after`)
+    emitted, points and batches, and the task."""
+    run = Run(script)
+    capture = run.capture_after(capture_after)
+    run.replay(lines, finish=finish)
+    return capture.received, run.task
 
 
 def last_per_group(points) -> dict:
@@ -484,7 +440,7 @@ var b = stream|from().measurement('b')
 a|join(b).as('a', 'b').fill({fill})
 """
         points, _ = run(script, lines)
-        assert [((p.time - START) // SECOND, p.fields["a.value"], p.fields["b.value"]) for p in points] \
+        assert [((p.time - T0) // SECOND, p.fields["a.value"], p.fields["b.value"]) for p in points] \
             == expected, fill
         assert all(point.name == "a" and point.tags == {} for point in points)
 
@@ -567,7 +523,7 @@ cpuT
 def test_TestStream_Union_Stepped(until, finish, expected):
     lines = [line for line in recording(UNION_STEPPED_DATA, first=0) if int(line.rsplit(None, 1)[1]) <= at(until)]
     points, _ = run(UNION_SCRIPT, lines, finish=finish)
-    result = {point.tags["cpu"]: ((point.time - START) // SECOND, point.fields["value"])
+    result = {point.tags["cpu"]: ((point.time - T0) // SECOND, point.fields["value"])
               for point in last_per_group(points).values()}
     assert result == expected
     assert all(point.name == "cpu_all" for point in points)

@@ -12,56 +12,36 @@ nodes are tested on batch edges on their own.
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 
+from pipeline_harness import Capture, Run
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
 from tickpy.lang.errors import TickError
-from tickpy.lang.parser import parse
-from tickpy.pipeline.build import build_task
 from tickpy.pipeline.node import Node
-from tickpy.replay import replay_lines
-from tickpy.services import Services
 
 S = 1_000_000_000
 
 
-class Capture(Node):
-    """Records what reaches it."""
-
-    def __init__(self):
-        super().__init__("capture")
-        self.points: list[Point] = []
-        self.batches: list[Batch] = []
-
-    def point(self, point):
-        self.points.append(point)
-
-    def batch(self, batch):
-        self.batches.append(batch)
-
-
 def build(script: str):
-    services = Services(out=io.StringIO())
-    return build_task(parse(script), "test", services), services
+    run = Run(script)
+    return run.task, run.services
 
 
 def capture_after(task, node_id: str) -> Capture:
     capture = Capture()
-    [node] = [node for node in task.nodes if node.id == node_id]
-    node.add_child(capture)
+    node(task, node_id).add_child(capture)
     return capture
 
 
 def run_stream(script: str, lines: str, node_id: str) -> tuple[Capture, object]:
     """Replay `lines` (times in seconds) through the script; capture what node `node_id` emits."""
-    task, services = build(script)
-    capture = capture_after(task, node_id)
-    replay_lines(lines.strip().splitlines(), "<test>", [task], services, precision="s")
-    return capture, task
+    run = Run(script)
+    capture = run.capture_after(node_id)
+    run.replay(lines.strip().splitlines(), precision="s")
+    return capture, run.task
 
 
 def node(task, node_id: str) -> Node:
@@ -623,10 +603,10 @@ def test_state_duration_drives_an_alert_through_tickpy_run(tmp_path):
 # The Go tests' whole scripts, with the window, aggregates and join after the node
 
 def _last_points(script: str, data: str, kind: str) -> list[Point]:
-    task, services = build(script)
-    [last] = [n for n in task.nodes if n.kind == kind]
-    capture = capture_after(task, last.id)
-    replay_lines(data.strip().splitlines(), "<test>", [task], services, precision="s")
+    run = Run(script)
+    [last] = [n for n in run.task.nodes if n.kind == kind]
+    capture = run.capture_after(last.id)
+    run.replay(data.strip().splitlines(), precision="s")
     return capture.points, capture.batches
 
 

@@ -8,78 +8,27 @@ output of httpOut, so they compare the last batch emitted.
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline_harness import SECOND, Capture, Run, at, kapacitor_lines
 from tickpy.data.point import Point
 from tickpy.data.values import go_truncate
 from tickpy.lang.errors import TickError
-from tickpy.lang.parser import parse
-from tickpy.pipeline.build import build_task
 from tickpy.pipeline.grouping import group_tags, grouping_from_dimensions
-from tickpy.pipeline.node import Node
 from tickpy.pipeline.nodes.influxql import InfluxQLNode
 from tickpy.pipeline.nodes.window import WindowNode
-from tickpy.replay import replay_lines
-from tickpy.services import Services
 
-SECOND = 10**9
-T0 = 31_536_000 * SECOND  # 1971-01-01T00:00:00Z
-
-
-def at(seconds: float) -> int:
-    """The time Kapacitor's expected results write as 1971-01-01T00:00:<seconds>Z."""
-    return T0 + int(seconds * SECOND)
-
-
-class Capture(Node):
-    """Records what the node under test emits: ("point", p) or ("batch", b)."""
-
-    kind = "capture"
-
-    def __init__(self):
-        super().__init__("capture")
-        self.received: list[tuple[str, object]] = []
-
-    def point(self, point):
-        self.received.append(("point", point))
-
-    def batch(self, batch):
-        self.received.append(("batch", batch))
-
-    @property
-    def batches(self):
-        return [item for kind, item in self.received if kind == "batch"]
-
-    @property
-    def points(self):
-        return [item for kind, item in self.received if kind == "point"]
-
-
-def srpl_lines(text: str) -> list[str]:
-    """Kapacitor's .srpl data lines (`cpu,host=a value=1 0000000001`, times in seconds) as line
-    protocol with nanosecond times, moved so the first point is at 1971-01-01T00:00:00Z as
-    Kapacitor's test harness moves them."""
-    lines = []
-    first = None
-    for line in text.strip().splitlines():
-        series_and_fields, stamp = line.rsplit(None, 1)
-        first = int(stamp) if first is None else first
-        lines.append(f"{series_and_fields} {T0 + (int(stamp) - first) * SECOND}")
-    return lines
+srpl_lines = kapacitor_lines
 
 
 def run_script(script: str, lines: list[str]):
     """Replay `lines` through `script`; returns (capture of the last node's output, task)."""
-    services = Services(out=io.StringIO())
-    task = build_task(parse(script), "test", services)
-    capture = Capture()
-    task.nodes[-1].add_child(capture)
-    replay_lines(lines, "data.lp", [task], services)
-    return capture, task
+    run = Run(script)
+    capture = run.capture_after(run.task.nodes[-1].id)
+    run.replay(lines)
+    return capture, run.task
 
 
 def replay_srpl(script: str, data: str):
