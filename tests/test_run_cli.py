@@ -1,0 +1,34 @@
+"""`tickpy run` as a user meets it: what it refuses to run, and how it says so."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_tickpy
+
+DATA = "cpu,host=a usage_idle=5 1000000000\n"
+
+
+@pytest.mark.parametrize("chain, named", [
+    ("|httpOut('x')", "|httpOut()"),
+    ("|influxDBOut()", "|influxDBOut()"),
+    ("|kapacitorLoopback()", "|kapacitorLoopback()"),
+    ("|holtWinters('usage_idle', 10, 0, 1m)", "|holtWinters()"),
+    ("@myUDF()", "@myUDF"),
+])
+def test_nodes_that_need_a_server_are_refused_by_name_with_their_position(tmp_path, chain, named):
+    (tmp_path / "task.tick").write_text(f"stream\n    |from()\n        .measurement('cpu')\n    {chain}\n")
+    (tmp_path / "data.lp").write_text(DATA)
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith(f"task.tick:4:6: error: {named}")
+    assert "Traceback" not in result.stderr and "points read" not in result.stderr
+
+
+def test_batch_tasks_are_refused_with_the_reason(tmp_path):
+    (tmp_path / "task.tick").write_text("batch\n    |query('SELECT mean(usage_idle) FROM cpu')\n"
+                                        "        .period(1m)\n        .every(1m)\n")
+    (tmp_path / "data.lp").write_text(DATA)
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "task.tick:1:1: error: batch tasks lint, but tickpy run cannot run them" in result.stderr
