@@ -29,6 +29,7 @@ OPTIONS = ("id", "interval", "topic", "message")
 DEFAULT_MESSAGE = "Received {{ .Count }} events in the last {{.Interval}}."
 MESSAGE_DATA_TYPE = "alert.aggregateMessageData"
 
+
 def check_aggregate_options(options: dict | None) -> dict:
     """The options with `interval` in ns, `message` defaulted; TickError naming any mistake."""
     options = dict(options or {})

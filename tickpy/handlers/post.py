@@ -38,6 +38,7 @@ KIND = "post"
 OPTIONS = ("url", "endpoint", "headers", "capture-response", "timeout", "skip-ssl-verification")
 UNKNOWN_ERROR = "unknown error, use .captureResponse() to capture the HTTP response"
 
+
 def alert_data(event: AlertEvent) -> dict:
     """The event as Kapacitor's alert.Data JSON object, Go map keys (row tags) sorted."""
     data = event.to_json_dict()

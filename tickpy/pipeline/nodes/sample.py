@@ -13,6 +13,7 @@ from tickpy.data.point import Point
 from tickpy.data.values import go_truncate
 from tickpy.pipeline.node import Node
 
+
 class SampleNode(Node):
     kind = "sample"
 

@@ -37,6 +37,7 @@ from tickpy.pipeline.nodes.influxql import InfluxQLNode, ReducedBatch
 
 NEVER = -(2**63) - 1  # earlier than any time: "no point can just be held"
 
+
 class WindowNode(Node):
     kind = "window"
 
