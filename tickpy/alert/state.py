@@ -43,34 +43,54 @@ class AlertRules:
         self.on_error = None  # callable(level, error), for counting evaluation errors
 
     def determine_level(self, point, current: Level) -> Level:
-        found = self._first_match(Level.CRITICAL, current - 1, point)  # the current level too
-        if found is not None:
-            return found
-        reset = self.resets[current]
-        if reset is not None:
-            try:
-                if reset(point) is not True:
-                    return current
-            except Exception as error:
-                self._report(current, error)  # Kapacitor logs it and goes on to the levels below
-        found = self._first_match(current, Level.OK, point)
-        return found if found is not None else Level.OK
+        """The level of `point` for a group now at `current` (alert.go determineLevel)."""
+        return self.level_of(self.level_plans()[current], point)
 
-    def _first_match(self, start: Level, stop: Level, point) -> Level | None:
-        """The first level from `start` down to just above `stop` whose expression is true."""
+    def level_plans(self) -> tuple:
+        """For each current level, what determine_level tries, in order, as
+        (current, before, reset, after): `before` holds the (level, expression) pairs from CRITICAL down
+        to the current level included, `reset` the current level's reset expression (or None),
+        `after` the pairs from the current level down to INFO. Levels without an expression are
+        left out, so a point is not tested against levels nobody set.
+
+        Kapacitor tries the current level twice when its reset is absent or true (once in each
+        search) and reports an error each time: `after` repeats it on purpose. A plan is made
+        from the expressions as they are now; AlertState takes one when it is created, after
+        the task is built, so the rules must not change once states exist."""
         levels = self.levels
-        for level in _LEVELS_DOWN[start]:
-            if level <= stop:
-                break
-            expression = levels[level]
-            if expression is None:
-                continue
+        plans = []
+        for current in Level:
+            before = tuple((level, levels[level]) for level in _LEVELS_DOWN[Level.CRITICAL]
+                           if level >= current and levels[level] is not None)
+            after = tuple((level, levels[level]) for level in _LEVELS_DOWN[current]
+                          if levels[level] is not None)
+            plans.append((current, before, self.resets[current], after))
+        return tuple(plans)
+
+    def level_of(self, plan: tuple, point) -> Level:
+        """Follow one plan of level_plans(); an expression that fails to evaluate counts as
+        not true and is reported."""
+        current, before, reset, after = plan
+        for level, expression in before:
             try:
                 if expression(point) is True:
                     return level
             except Exception as error:
                 self._report(level, error)
-        return None
+        if reset is not None:
+            try:
+                if reset(point) is not True:
+                    return current
+            except Exception as error:
+                # Kapacitor logs it and goes on to the levels below
+                self._report(current, error)
+        for level, expression in after:
+            try:
+                if expression(point) is True:
+                    return level
+            except Exception as error:
+                self._report(level, error)
+        return Level.OK
 
     def _report(self, level: Level, error: Exception) -> None:
         if self.on_error is not None:
@@ -80,11 +100,12 @@ class AlertRules:
 class AlertState:
     """The state of one group: its level history, flapping, and trigger times (ns)."""
 
-    __slots__ = ("rules", "history", "index", "flapping", "changed", "expired",
+    __slots__ = ("rules", "plans", "history", "index", "flapping", "changed", "expired",
                  "first_triggered", "last_triggered")
 
     def __init__(self, rules: AlertRules):
         self.rules = rules
+        self.plans = rules.level_plans()  # made once: the expressions are set when states exist
         self.history = [Level.OK] * rules.history
         self.index = 0
         self.flapping = False
@@ -102,16 +123,27 @@ class AlertState:
 
         When an event is to be sent the trigger time has been recorded, so `duration` is ready.
         A recovery held back by `noRecoveries` is still recorded as triggered, as in Kapacitor.
+        This runs for every point reaching an alert node, so `_add` is written out here.
         """
         rules = self.rules
-        level = rules.determine_level(point, self.history[self.index])
-        self._add(point.time, level)
+        history = self.history
+        time = point.time
+        previous = history[self.index]
+        level = rules.level_of(self.plans[previous], point)
+        changed = self.changed = previous != level
+        self.index = (self.index + 1) % len(history)
+        history[self.index] = level
+        if rules.use_flapping:
+            self._update_flapping()
+        duration = rules.state_changes_only_duration
+        expired = self.expired = (not changed and duration != 0
+                                  and time - self.last_triggered >= duration)
         if (rules.use_flapping and self.flapping) or (
-            rules.state_changes_only and not self.changed and not self.expired
+            rules.state_changes_only and not changed and not expired
         ):
             return level, False
-        if level != Level.OK or self.changed:
-            self._triggered(point.time)
+        if level != Level.OK or changed:
+            self._triggered(time)
             if rules.no_recoveries and level == Level.OK:
                 return level, False
             return level, True
@@ -130,8 +162,9 @@ class AlertState:
         rules = self.rules
         current = self.history[self.index]
         lowest, highest, highest_point = Level.CRITICAL, Level.OK, None
+        plan = self.plans[current]
         for point in points:
-            level = rules.determine_level(point, current)
+            level = rules.level_of(plan, point)
             if level < lowest:
                 lowest = level
             if level > highest or highest_point is None:

@@ -43,7 +43,9 @@ class AlertNode(Node):
 
     def point(self, point: Point) -> None:
         self.points_in += 1
-        state = self._state(point.group)
+        state = self._states.get(point.group)  # self._state(), written out for the hot path
+        if state is None:
+            state = self._states[point.group] = AlertState(self.rules)
         level, send = state.update(point)
         if not send:
             return
