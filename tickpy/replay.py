@@ -35,19 +35,24 @@ def replay_lines(lines, source_name: str, tasks: list, services, precision: str 
     reader = PointReader(lines, source_name=source_name, precision=precision,
                          database=dbrp[0], retention_policy=dbrp[1],
                          on_skip=lambda skipped: report.skip(skipped.format(source_name)))
+    # The loop below runs once per point: the clocked nodes are flattened into one list, and
+    # each task's entry is its stream node's bound `point` with its dbrp set (empty: every point).
+    clocked_nodes = [node for nodes in clocked for node in nodes]
+    entries = [(task.stream.point, dbrps) for task, dbrps in zip(tasks, routes)]
     now = None
+    points = 0
     for point in reader:
         if point.time != now:
             now = point.time
-            for nodes in clocked:
-                for node in nodes:
-                    node.advance(now)
-        for task, dbrps in zip(tasks, routes):
+            for node in clocked_nodes:
+                node.advance(now)
+        for enter, dbrps in entries:
             if dbrps and (point.database, point.retention_policy) not in dbrps:
                 continue
-            task.stream.point(point)
-        if progress is not None and reader.points_read % PROGRESS_EVERY == 0:
-            progress(reader.points_read)
+            enter(point)
+        points += 1
+        if progress is not None and points % PROGRESS_EVERY == 0:
+            progress(points)
     report.points_read = reader.points_read
     for task in tasks:
         task.finish()

@@ -24,11 +24,14 @@ class Grouping:
         self.tag_names = sorted(name for name in tag_names if name not in self.excluded)
         self.all_tags = all_tags
         self.by_measurement = by_measurement
+        # The common groupBy('host'): one tag, so the id is "host=" + the value, with no join.
+        self._single_tag = (self.tag_names[0] if len(self.tag_names) == 1 and not all_tags
+                            and not by_measurement else None)
+        self._single_prefix = f"{self._single_tag}="
 
     def group_id(self, point: Point) -> str:
-        if len(self.tag_names) == 1 and not self.all_tags and not self.by_measurement:
-            name = self.tag_names[0]  # the common groupBy('host'), without the general path
-            return name + "=" + point.tags.get(name, "")
+        if self._single_tag is not None:
+            return self._single_prefix + point.tags.get(self._single_tag, "")
         names = self.tag_names
         if self.all_tags:
             names = sorted(name for name in point.tags if name not in self.excluded)

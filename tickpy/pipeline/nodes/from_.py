@@ -41,11 +41,14 @@ class FromNode(Node):
             except Exception as error:  # EvalError: the point is dropped, as Kapacitor does
                 self.count_error(f"failed to evaluate WHERE expression: {error}")
                 return
-        if self.truncate or self.round or self.grouping is not None:
-            group = self.grouping.group_id(point) if self.grouping is not None else point.group
-            point = point.regrouped(group)
+        grouping = self.grouping
+        if grouping is not None or self.truncate or self.round:
+            point = point.regrouped(grouping.group_id(point) if grouping is not None else point.group)
             if self.truncate:
                 point.time = go_truncate(point.time, self.truncate)
             if self.round:
                 point.time = go_round(point.time, self.round)
-        self.emit(point)
+        # self.emit(point), written out: every point of the measurement passes here
+        self.points_out += 1
+        for child in self.children:
+            child.point(point)
