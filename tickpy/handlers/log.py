@@ -1,6 +1,11 @@
 """`.log(path)`: appends each alert event to a file, one Kapacitor-format JSON object per line
 (services/alert log handler: `json.NewEncoder(f).Encode(alert.Data)`); `.mode()` sets the file's
-permission bits when tickpy creates it (Kapacitor's default is 0600)."""
+permission bits when tickpy creates it (Kapacitor's default is 0600).
+
+Kapacitor opens the file for every event; tickpy opens it at the first event and keeps it open
+until the run ends (a replay can send thousands of events a second). Each line goes out in one
+unbuffered append write, so lines from several handlers on one file never interleave.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ class LogHandler(Handler):
         self.path = path
         self.mode = mode
         self.services = services
+        self._descriptor: int | None = None
 
     def handle(self, event: AlertEvent) -> None:
         line = encode(alert_data(event))
@@ -31,9 +37,9 @@ class LogHandler(Handler):
             self.services.out.write(f"log {self.path}: {line}")
             return
         try:
-            descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, self.mode)
-            with os.fdopen(descriptor, "a", encoding="utf-8") as out:
-                out.write(line)
+            if self._descriptor is None:
+                self._descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, self.mode)
+            os.write(self._descriptor, line.encode("utf-8"))
         except OSError as error:
             report = getattr(self.services, "report", None)
             if report is not None:
@@ -42,6 +48,11 @@ class LogHandler(Handler):
         report = getattr(self.services, "report", None)
         if report is not None:
             report.delivery(f"log {self.path}", True, "")
+
+    def close(self) -> None:
+        if self._descriptor is not None:
+            os.close(self._descriptor)
+            self._descriptor = None
 
 
 @register("log")
