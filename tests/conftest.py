@@ -1,4 +1,5 @@
-"""Shared test fixtures: where the conformance cases are, and running the CLI as a user would."""
+"""Shared test fixtures: where the conformance cases are, running the CLI as a user would, and the
+local fake Pushover/Discord/HTTP server (`fake`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from fake_services import FakeServices
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFORMANCE = ROOT.parent / "shared" / "conformance"
@@ -39,3 +42,10 @@ def run_tickpy(*args: str, input: str | None = None, cwd: Path | None = None, en
         env=full_env,
         timeout=timeout,
     )
+
+
+@pytest.fixture
+def fake():
+    """A FakeServices server on 127.0.0.1 for one test, stopped afterwards."""
+    with FakeServices() as server:
+        yield server

@@ -10,19 +10,11 @@ import io
 import threading
 from email.utils import formatdate
 
-import pytest
-
-from fake_services import FakeServices, RecordingReport, services_for
+from fake_services import RecordingReport, services_for
 from tickpy.config import Config
 from tickpy.handlers.delivery import DeliveryQueue, RetryPolicy, dispatch
 from tickpy.handlers.http import OutgoingRequest, retry_after_seconds
 from tickpy.handlers.redact import url_secret
-
-
-@pytest.fixture
-def fake():
-    with FakeServices() as server:
-        yield server
 
 
 def request_to(url: str, what: str = "alert cpu:nil CRITICAL at 2023-11-14T22:13:20Z", kind="post",

@@ -63,12 +63,6 @@ def load(tmp_path, text: str):
 
 
 @pytest.fixture
-def fake():
-    with FakeServices() as server:
-        yield server
-
-
-@pytest.fixture
 def config(fake, tmp_path):
     return load(tmp_path, seed_conf(fake.discord_url(f"1/{ALERTS_TOKEN}"), fake.discord_url(f"2/{ERRORS_TOKEN}")))
 

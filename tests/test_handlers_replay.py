@@ -9,10 +9,7 @@ emits a recovery.
 
 from __future__ import annotations
 
-import pytest
-
 from conftest import ROOT, run_tickpy
-from fake_services import FakeServices
 
 S = 1_000_000_000
 T0 = 1_700_000_000 * S  # 2023-11-14T22:13:20Z
@@ -72,12 +69,6 @@ def conf_text(fake) -> str:
   global = false
   state-changes-only = false
 """
-
-
-@pytest.fixture
-def fake():
-    with FakeServices() as server:
-        yield server
 
 
 def files(tmp_path, fake, script: str):

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from fake_services import FakeServices, services_for
+from fake_services import services_for
 from tickpy.alert.event import AlertEvent, Level
 from tickpy.config import load_config
 from tickpy.handlers.base import make_handler
@@ -20,12 +20,6 @@ from tickpy.handlers.post import UNKNOWN_ERROR, parse_timeout
 from tickpy.lang.errors import TickError
 
 T0 = 1_700_000_000_000_000_000
-
-
-@pytest.fixture
-def fake():
-    with FakeServices() as server:
-        yield server
 
 
 def cpu_event() -> AlertEvent:

@@ -11,7 +11,7 @@ import io
 
 import pytest
 
-from fake_services import FakeServices, pushover_error, pushover_info, services_for
+from fake_services import pushover_error, pushover_info, services_for
 from tickpy.alert.event import AlertEvent, Level
 from tickpy.config import ConfigError, load_config
 from tickpy.handlers.base import make_handler
@@ -36,12 +36,6 @@ def cpu_event(level=Level.CRITICAL, message="Hey, check your CPU", time=T0) -> A
                       series=[{"name": "cpu", "columns": ["time", "usage_idle"],
                                "values": [["2023-11-14T22:13:20Z", 8]]}],
                       task_name="cpu_alert", name="cpu")
-
-
-@pytest.fixture
-def fake():
-    with FakeServices() as server:
-        yield server
 
 
 def send(services, options: dict, *events: AlertEvent):

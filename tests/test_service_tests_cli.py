@@ -9,18 +9,10 @@ time 1970-01-01T00:00:01Z); the output table is `kapacitor service-tests`' (cmd/
 
 from __future__ import annotations
 
-import pytest
-
 from conftest import ROOT, run_tickpy
-from fake_services import FakeServices, pushover_error, pushover_info
+from fake_services import pushover_error, pushover_info
 
 HEADER = "Service             Success   Message"
-
-
-@pytest.fixture
-def fake():
-    with FakeServices() as server:
-        yield server
 
 
 def write_conf(tmp_path, fake) -> str:
