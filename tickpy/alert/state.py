@@ -42,12 +42,8 @@ class AlertRules:
         self.history = 21
         self.on_error = None  # callable(level, error), for counting evaluation errors
 
-    def determine_level(self, point, current: Level) -> Level:
-        """The level of `point` for a group now at `current` (alert.go determineLevel)."""
-        return self.level_of(self.level_plans()[current], point)
-
     def level_plans(self) -> tuple:
-        """For each current level, what determine_level tries, in order, as
+        """For each current level, what Kapacitor's determineLevel (alert.go) tries, in order, as
         (current, before, reset, after): `before` holds the (level, expression) pairs from CRITICAL down
         to the current level included, `reset` the current level's reset expression (or None),
         `after` the pairs from the current level down to INFO. Levels without an expression are
