@@ -67,6 +67,24 @@ def expand_names(names: list[str], matching: Callable[[str], list[str]], what: s
     return found
 
 
+def add_task_names_argument(parser: argparse.ArgumentParser) -> None:
+    """`NAME...` and `--home`, for the commands that act on stored tasks by name (enable, disable)."""
+    parser.add_argument("names", nargs="+", metavar="NAME", help="task names or glob patterns")
+    add_home_argument(parser)
+
+
+def set_tasks_status(args: argparse.Namespace, status: str) -> int:
+    """enable and disable: the named tasks (globs allowed) get the status."""
+    store = open_store_for(args)
+    store.set_status(expand_task_names(store, args.names), status)
+    return EXIT_OK
+
+
+def expand_task_names(store, names: list[str]) -> list[str]:
+    """The ids of the stored tasks the names (or globs) name, as expand_names finds them."""
+    return expand_names(names, lambda pattern: [task.id for task in store.tasks(pattern)], "task")
+
+
 def go_dbrps(dbrps: list[str]) -> str:
     """A task's dbrps as Kapacitor prints them: `["telegraf"."autogen" "db"."rp"]`."""
     from tickpy.store import parse_dbrp

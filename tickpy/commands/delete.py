@@ -3,7 +3,8 @@
 As in Kapacitor (cmd/kapacitor/main.go doDelete) names may be globs, and handlers are named by
 their topic first. Deleting a topic forgets its events and count; its handlers stay."""
 
-from tickpy.commands.common import EXIT_OK, add_home_argument, expand_names, open_store_for, reports_errors
+from tickpy.commands.common import (EXIT_OK, add_home_argument, expand_names, expand_task_names, open_store_for,
+                                    reports_errors)
 from tickpy.lang.errors import TickError
 
 
@@ -18,7 +19,7 @@ def add_arguments(parser):
 def run(args) -> int:
     store = open_store_for(args)
     if args.what == "tasks":
-        store.delete_tasks(expand_names(args.names, lambda n: [t.id for t in store.tasks(n)], "task"))
+        store.delete_tasks(expand_task_names(store, args.names))
     elif args.what == "topics":
         store.delete_topics(expand_names(args.names, store.topics, "topic"))
     else:

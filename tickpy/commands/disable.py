@@ -2,17 +2,13 @@
 
 Names may be globs (`tickpy disable '*_alert'`), as in Kapacitor; a plain name must exist."""
 
-from tickpy.commands.common import EXIT_OK, add_home_argument, expand_names, open_store_for, reports_errors
+from tickpy.commands.common import add_task_names_argument, reports_errors, set_tasks_status
 
 
 def add_arguments(parser):
-    parser.add_argument("names", nargs="+", metavar="NAME", help="task names or glob patterns")
-    add_home_argument(parser)
+    add_task_names_argument(parser)
 
 
 @reports_errors
 def run(args) -> int:
-    store = open_store_for(args)
-    names = expand_names(args.names, lambda name: [task.id for task in store.tasks(name)], "task")
-    store.set_status(names, "disabled")
-    return EXIT_OK
+    return set_tasks_status(args, "disabled")
