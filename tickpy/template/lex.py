@@ -265,18 +265,7 @@ class _Lexer:
         return self.lex_inside_action
 
     def lex_char(self):
-        while True:
-            char = self.next()
-            if char == "\\":
-                char = self.next()
-                if char not in ("", "\n"):
-                    continue
-            if char in ("", "\n"):
-                return self.fail("unterminated character constant")
-            if char == "'":
-                break
-        self.emit("char_const")
-        return self.lex_inside_action
+        return self._lex_escaped_quote("'", "char_const", "unterminated character constant")
 
     def lex_number(self):
         if not self._scan_number():
@@ -325,6 +314,10 @@ class _Lexer:
         return True
 
     def lex_quote(self):
+        return self._lex_escaped_quote('"', "string", "unterminated quoted string")
+
+    def _lex_escaped_quote(self, close: str, kind: str, unterminated: str):
+        """Scan to `close`, skipping backslash escapes; a newline or the end of text first is an error."""
         while True:
             char = self.next()
             if char == "\\":
@@ -332,10 +325,10 @@ class _Lexer:
                 if char not in ("", "\n"):
                     continue
             if char in ("", "\n"):
-                return self.fail("unterminated quoted string")
-            if char == '"':
+                return self.fail(unterminated)
+            if char == close:
                 break
-        self.emit("string")
+        self.emit(kind)
         return self.lex_inside_action
 
     def lex_raw_quote(self):
