@@ -122,6 +122,10 @@ class _Parser:
             raise self.unexpected(token, context)
         name = self.unquote(token)
         self.expect("right", context)
+        self.definition_body(name, context)
+
+    def definition_body(self, name: str, context: str) -> None:
+        """Parse a `define` or `block` body up to its {{end}}, with only `$` in scope, and record it."""
         saved_vars, self.vars = self.vars, ["$"]
         body, end = self.item_list()
         self.vars = saved_vars
@@ -212,12 +216,7 @@ class _Parser:
             raise self.unexpected(name_token, context)
         name = self.unquote(name_token)
         pipe = self.pipeline(context, "right")
-        saved_vars, self.vars = self.vars, ["$"]
-        body, end = self.item_list()
-        self.vars = saved_vars
-        if not isinstance(end, EndNode):
-            raise self.error(f"unexpected {end} in {context}")
-        self.definitions[name] = body
+        self.definition_body(name, context)
         return TemplateNode(name_token.pos, name_token.line, name, pipe)
 
     def template_control(self, token: Token) -> TemplateNode:
