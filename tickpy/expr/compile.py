@@ -504,21 +504,25 @@ class _Compiler:
             return self.emit_function_type(node)
         raise AssertionError(node)
 
+    def emit_argument(self, index: int, emit, arg: ast.Node, prefix: str) -> str:
+        """Emit one function argument so that its error reads `Failed to handle N argument: ...`."""
+        self.w.line("try:")
+        self.w.depth += 1
+        value = emit(arg)
+        holder = self.w.temp(prefix)
+        self.w.line(f"{holder} = {value}")
+        self.w.depth -= 1
+        self.w.line("except EvalError as problem:")
+        self.w.line(f"    raise EvalError({self.w.constant(f'Failed to handle {index + 1} argument: ')}"
+                    " + problem.message) from None")
+        return holder
+
     def emit_function_type(self, node: ast.Function) -> str:
         builtin = BUILTINS[node.name]
         arg_types = []
         for index, arg in enumerate(node.args):
             if type_may_fail(arg):
-                self.w.line("try:")
-                self.w.depth += 1
-                arg_type = self.emit_type(arg)
-                holder = self.w.temp("t")
-                self.w.line(f"{holder} = {arg_type}")
-                self.w.depth -= 1
-                self.w.line("except EvalError as problem:")
-                self.w.line(f"    raise EvalError({self.w.constant(f'Failed to handle {index + 1} argument: ')}"
-                            " + problem.message) from None")
-                arg_types.append(holder)
+                arg_types.append(self.emit_argument(index, self.emit_type, arg, "t"))
             else:
                 arg_types.append(self.emit_type(arg))
         result = self.w.temp("t")
@@ -730,17 +734,8 @@ class _Compiler:
         for index, arg in enumerate(node.args):
             if is_simple(arg):
                 args.append(self.emit_value(arg))
-                continue
-            self.w.line("try:")
-            self.w.depth += 1
-            value = self.emit_value(arg)
-            holder = self.w.temp("a")
-            self.w.line(f"{holder} = {value}")
-            self.w.depth -= 1
-            self.w.line("except EvalError as problem:")
-            self.w.line(f"    raise EvalError({self.w.constant(f'Failed to handle {index + 1} argument: ')}"
-                        " + problem.message) from None")
-            args.append(holder)
+            else:
+                args.append(self.emit_argument(index, self.emit_value, arg, "a"))
         if builtin.stateful:
             key = (self.scope, builtin.name)
             if key not in self.stateful:
