@@ -50,6 +50,8 @@ class JoinNode(Node):
         super().__init__(node_id)
         self.spec = spec
         self.parent_count = parent_count
+        # Each parent's field prefix ("errors."), made once rather than for every joined field.
+        self._prefixes = [name + spec.delimiter for name in spec.names]
         self._groups: dict[str, _JoinGroup] = {}
         # For .on(): per (parent, match key) the latest rounded time, and the points waiting.
         self._low_marks: dict[tuple[int, tuple], int] = {}
@@ -175,9 +177,6 @@ class JoinNode(Node):
             if point is not None:
                 self.emit(point)
 
-    def _prefixed(self, index: int, field: str) -> str:
-        return self.spec.names[index] + self.spec.delimiter + field
-
     def _join_points(self, values: list, first: Point, name: str, time: int) -> Point | None:
         fields = {}
         for index, value in enumerate(values):
@@ -185,8 +184,9 @@ class JoinNode(Node):
                 if not self._fill_missing(fields, index, first.fields):
                     return None
             else:
+                prefix = self._prefixes[index]
                 for field, field_value in value.fields.items():
-                    fields[self._prefixed(index, field)] = field_value
+                    fields[prefix + field] = field_value
         return Point(name, group_tags(first), fields, time, "", "", first.line, renamed_group(first, name))
 
     def _fill_missing(self, fields: dict, index: int, names) -> bool:
@@ -195,8 +195,9 @@ class JoinNode(Node):
         if fill == FILL_NONE:
             return False
         value = None if fill == FILL_NULL else fill
+        prefix = self._prefixes[index]
         for field in names:
-            fields[self._prefixed(index, field)] = value
+            fields[prefix + field] = value
         return True
 
     def _join_batches(self, values: list, first: Batch, name: str, time: int) -> Batch:
@@ -241,8 +242,9 @@ class JoinNode(Node):
                         complete = False
                         break
                 else:
+                    prefix = self._prefixes[index]
                     for field, value in point.fields.items():
-                        fields[self._prefixed(index, field)] = value
+                        fields[prefix + field] = value
             if complete:
                 points.append(Point(name, first.tags, fields, set_time, "", "", 0, group))
         return Batch(name, group, first.tags, time, points)
