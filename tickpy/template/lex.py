@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tickpy.template.gofmt import go_quote
+
 LEFT, RIGHT = "{{", "}}"
 SPACE_CHARS = " \t\r\n"
 
@@ -34,13 +36,8 @@ class Token:
         if self.kind in KEYWORDS or self.kind in ("dot", "nil"):
             return f"<{self.value}>"
         if len(self.value) > 10:
-            return go_quote_short(self.value[:10]) + "..."
-        return go_quote_short(self.value)
-
-
-def go_quote_short(text: str) -> str:
-    from tickpy.template.gofmt import go_quote
-    return go_quote(text)
+            return go_quote(self.value[:10]) + "..."
+        return go_quote(self.value)
 
 
 def is_space(char: str) -> bool:
@@ -269,10 +266,10 @@ class _Lexer:
 
     def lex_number(self):
         if not self._scan_number():
-            return self.fail(f"bad number syntax: {go_quote_short(self.text[self.start:self.pos])}")
+            return self.fail(f"bad number syntax: {go_quote(self.text[self.start:self.pos])}")
         if self.peek() in ("+", "-") and self.peek() != "":
             if not self._scan_number() or self.text[self.pos - 1] != "i":
-                return self.fail(f"bad number syntax: {go_quote_short(self.text[self.start:self.pos])}")
+                return self.fail(f"bad number syntax: {go_quote(self.text[self.start:self.pos])}")
             self.emit("complex")
         else:
             self.emit("number")
