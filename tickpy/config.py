@@ -292,10 +292,8 @@ def _parse_toml(text: str, path: str) -> dict:
 
 def _decode_document(config: Config, document: dict) -> None:
     if "pushover" in document:
-        table = document["pushover"]
-        if not isinstance(table, dict):
-            raise config.error("must be a single [pushover] table, not an array of tables", "[pushover]")
-        _decode_table(config, table, _PUSHOVER_KEYS, config.pushover, "[pushover]", 0)
+        _decode_table(config, _single_table(config, document, "pushover"), _PUSHOVER_KEYS, config.pushover,
+                      "[pushover]", 0)
         if not config.pushover.url:
             config.pushover.url = DEFAULT_PUSHOVER_URL
     if "discord" in document:
@@ -305,16 +303,22 @@ def _decode_document(config: Config, document: dict) -> None:
             _decode_table(config, table, _DISCORD_KEYS, target, "[[discord]]", index)
             config.discord.append(target)
     if "deadman" in document:
-        table = document["deadman"]
-        if not isinstance(table, dict):
-            raise config.error("must be a single [deadman] table, not an array of tables", "[deadman]")
-        _decode_table(config, table, _DEADMAN_KEYS, config.deadman, "[deadman]", 0)
+        _decode_table(config, _single_table(config, document, "deadman"), _DEADMAN_KEYS, config.deadman,
+                      "[deadman]", 0)
     if "httppost" in document:
         config.httppost = []
         for index, table in enumerate(_tables(config, document["httppost"], "[[httppost]]")):
             target = HTTPPostConfig()
             _decode_table(config, table, _HTTPPOST_KEYS, target, "[[httppost]]", index)
             config.httppost.append(target)
+
+
+def _single_table(config: Config, document: dict, name: str) -> dict:
+    """A section Kapacitor reads as one struct ([pushover], [deadman])."""
+    table = document[name]
+    if not isinstance(table, dict):
+        raise config.error(f"must be a single [{name}] table, not an array of tables", f"[{name}]")
+    return table
 
 
 def _tables(config: Config, value, section: str) -> list[dict]:
