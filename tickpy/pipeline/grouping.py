@@ -35,13 +35,7 @@ class Grouping:
         names = self.tag_names
         if self.all_tags:
             names = sorted(name for name in point.tags if name not in self.excluded)
-        if not names:  # no tag dimensions: the nil group, or the measurement alone
-            return point.name if self.by_measurement else ""
-        tags = point.tags
-        group = ",".join(f"{name}={tags.get(name, '')}" for name in names)
-        if self.by_measurement:
-            return point.name + "\n" + group
-        return group
+        return group_id(point.name, point.tags, names, self.by_measurement)
 
 
 def grouping_from_dimensions(dimensions: list, by_measurement: bool = False,
@@ -52,7 +46,8 @@ def grouping_from_dimensions(dimensions: list, by_measurement: bool = False,
 
 
 def group_id(name: str, tags: dict, dimensions: list[str], by_name: bool) -> str:
-    """ToGroupID for dimensions already in order (sorted by the caller)."""
+    """ToGroupID for dimensions already in order (sorted by the caller). No dimensions make the
+    nil group "", or the measurement alone when grouped by it."""
     text = ",".join(f"{dimension}={tags.get(dimension, '')}" for dimension in dimensions)
     if by_name:
         return name + "\n" + text if dimensions else name
