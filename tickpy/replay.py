@@ -28,17 +28,16 @@ def replay_lines(lines, source_name: str, tasks: list, services, precision: str 
     """Replay line protocol lines from any iterable (a file, a list). `dbrp` is the database and
     retention policy of points before any `# CONTEXT-DATABASE` header."""
     report = services.report
-    clocked = [[node for node in task.nodes if type(node).advance is not Node.advance] for task in tasks]
-    if services.topics is not None:
-        clocked.append([services.topics])  # aggregate handlers run on the same clock
-    routes = [set(task.dbrps) for task in tasks]
     reader = PointReader(lines, source_name=source_name, precision=precision,
                          database=dbrp[0], retention_policy=dbrp[1],
                          on_skip=lambda skipped: report.skip(skipped.format(source_name)))
-    # The loop below runs once per point: the clocked nodes are flattened into one list, and
-    # each task's entry is its stream node's bound `point` with its dbrp set (empty: every point).
-    clocked_nodes = [node for nodes in clocked for node in nodes]
-    entries = [(task.stream.point, dbrps) for task, dbrps in zip(tasks, routes)]
+    # The loop below runs once per point: the nodes that act on time are in one list, and each
+    # task's entry is its stream node's bound `point` with its dbrp set (empty: every point).
+    clocked_nodes = [node for task in tasks for node in task.nodes
+                     if type(node).advance is not Node.advance]
+    if services.topics is not None:
+        clocked_nodes.append(services.topics)  # aggregate handlers run on the same clock
+    entries = [(task.stream.point, set(task.dbrps)) for task in tasks]
     now = None
     points = 0
     for point in reader:
