@@ -20,7 +20,6 @@ Where tickpy follows the Discord handler doc page rather than Kapacitor's code:
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 
 from tickpy.alert.event import AlertEvent, Level
@@ -29,7 +28,7 @@ from tickpy.data.values import Duration, Timestamp
 from tickpy.handlers import gojson
 from tickpy.handlers.base import Handler, register
 from tickpy.handlers.delivery import dispatch
-from tickpy.handlers.http import Answer, OutgoingRequest
+from tickpy.handlers.http import Answer, OutgoingRequest, json_object
 from tickpy.handlers.options import (bool_option, check_options, compile_text_template, config_of,
                                      describe_event, string_options)
 from tickpy.handlers.redact import url_secret
@@ -97,12 +96,9 @@ def read_discord_answer(status: int, body: bytes) -> Answer:
         return Answer(True)
     message = (f"failed to understand Discord response. code: {status} "
                f"content: {body.decode('utf-8', errors='replace').strip()}")
-    try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        document = None
-    if isinstance(document, dict) and isinstance(document.get("error"), str):
-        message = document["error"]
+    error = json_object(body).get("error")
+    if isinstance(error, str):
+        message = error
     return Answer(False, message)
 
 

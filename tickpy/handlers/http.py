@@ -71,6 +71,15 @@ class Answer:
     notice: str = ""  # worth telling the user even on success (Pushover's `info`)
 
 
+def json_object(body: bytes) -> dict:
+    """A service's answer body as a JSON object; {} when it is not one (services answer HTML too)."""
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
 def generic_answer(status: int, body: bytes) -> Answer:
     """Any 2xx is success (Kapacitor's httppost rule)."""
     if 200 <= status < 300:
@@ -211,14 +220,9 @@ def retry_after_seconds(headers, body: bytes) -> float | None:
             when = None
         if when is not None:
             return max(0.0, when.timestamp() - time.time())
-    try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if isinstance(document, dict):
-        value = document.get("retry_after")
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return max(0.0, float(value))
+    value = json_object(body).get("retry_after")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return max(0.0, float(value))
     return None
 
 
@@ -230,6 +234,7 @@ __all__ = [
     "TLSError",
     "TLSSettings",
     "generic_answer",
+    "json_object",
     "read_response",
     "redact_url",
     "retry_after_seconds",

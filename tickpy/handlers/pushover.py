@@ -17,14 +17,13 @@ with Pushover's request id, and every error names the request id when Pushover g
 
 from __future__ import annotations
 
-import json
 from urllib.parse import quote_plus, urlencode
 
 from tickpy.alert.event import AlertEvent, Level
 from tickpy.config import PushoverConfig
 from tickpy.handlers.base import Handler, register
 from tickpy.handlers.delivery import dispatch
-from tickpy.handlers.http import Answer, OutgoingRequest
+from tickpy.handlers.http import Answer, OutgoingRequest, json_object
 from tickpy.handlers.options import check_options, config_of, describe_event, string_options
 from tickpy.handlers.redact import MASK, secret
 
@@ -85,7 +84,7 @@ def build_request(config: PushoverConfig, options: dict, message: str, level: Le
 
 
 def read_pushover_answer(status: int, body: bytes) -> Answer:
-    document = _json_object(body)
+    document = json_object(body)
     request_id = document.get("request") if isinstance(document.get("request"), str) else ""
     suffix = f" (request {request_id})" if request_id else ""
     if status == 200:
@@ -102,14 +101,6 @@ def read_pushover_answer(status: int, body: bytes) -> Answer:
     if isinstance(document.get("error"), str):
         message = document["error"]
     return Answer(False, message + suffix)
-
-
-def _json_object(body: bytes) -> dict:
-    try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    return document if isinstance(document, dict) else {}
 
 
 class PushoverHandler(Handler):
