@@ -200,16 +200,17 @@ class InfluxQLNode(Node):
             reduction.append(point)
         return reduction
 
-    def _aggregate(self, group: "_StreamGroup", point: Point) -> None:
+    def _aggregate(self, group: "_StreamGroup", point: Point) -> bool:
+        """Add `point` to its group's reducer; False when the group has no reducer (the point's
+        field has no type the function takes)."""
         if group.reducer is None and not self._realize(group, point):
-            return
+            return False
         self._add(group.reducer, group.kind, point, "failed to aggregate point")
+        return True
 
     def _transform_point(self, group: "_StreamGroup", point: Point) -> None:
-        if group.reducer is None and not self._realize(group, point):
-            return
-        self._add(group.reducer, group.kind, point, "failed to aggregate point")
-        self._emit(group.reducer, group.context)
+        if self._aggregate(group, point):
+            self._emit(group.reducer, group.context)
 
     def _transform_batch(self, batch: Batch, context: _Context) -> None:
         state = _StreamGroup(context)  # transforms start afresh with each batch
