@@ -69,12 +69,6 @@ class EvalError(Exception):
         return self.message
 
 
-def type_of(value) -> type:
-    """The TICKscript type of a run-time value: its class if TICKscript knows it, else InvalidType."""
-    cls = type(value)
-    return cls if cls in _TYPE_NAMES else InvalidType
-
-
 def type_name(cls) -> str:
     """Kapacitor's name for a type: `float`, `int`, `boolean`, `missing`, ... or `invalid type`."""
     return _TYPE_NAMES.get(cls, "invalid type")

@@ -111,6 +111,3 @@ def is_integer(value) -> bool:
     """Go integer kinds: int, int64, uint64, time.Duration, time.Month, time.Weekday."""
     return isinstance(value, int) and not isinstance(value, (bool, Timestamp))
 
-
-def is_struct(value) -> bool:
-    return isinstance(value, (GoStruct, Timestamp))
