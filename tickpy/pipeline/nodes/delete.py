@@ -27,8 +27,10 @@ class DeleteNode(Node):
     def point(self, point: Point) -> None:
         self.points_in += 1
         result = self._deleted(point)
-        dimensions = dimension_names(point.group, point.name) if point.group else []
-        if any(name in self._tag_set for name in dimensions):
+        # The group changes only when a deleted tag is one of its dimensions: without tags to
+        # delete, or without a group, the id is not even read.
+        if self._tag_set and point.group and any(
+                name in self._tag_set for name in dimension_names(point.group, point.name)):
             if result is point:
                 result = point.regrouped(point.group)
             result.group = point_group_after(point, result.tags, self._tag_set)
