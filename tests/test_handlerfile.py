@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from seed_pages import AGGREGATE_HANDLER, DISCORD_DAILY_HANDLER
 from tickpy.handlerfile import parse_handler_text
 from tickpy.lang.errors import WARNING, TickError
 
@@ -26,20 +27,6 @@ kind: discord
   avatar-url: ''
   timestamp: true
   embed-title: 'Kapacitor Alert'
-"""
-
-AGGREGATE_PAGE_EXAMPLE = """id: 500-errors-24h
-topic: 500-errors
-kind: aggregate
-  interval: 24h
-  topic: 500-errors-24h
-  message: '{{ .Count }} 500 errors last 24 hours.'
-"""
-
-DISCORD_DAILY_PAGE_EXAMPLE = """id: discord-500-errors-daily
-topic: 500-errors-24h
-kind: discord
-  workspace: guild-errors
 """
 
 
@@ -67,9 +54,9 @@ def test_json_handler_files():
                              "url-title": "This is an example title", "sound": "siren"}),
     (DISCORD_PAGE_EXAMPLE, {"workspace": "guild-channel", "username": "Kapacitor", "avatar-url": "",
                             "timestamp": True, "embed-title": "Kapacitor Alert"}),
-    (AGGREGATE_PAGE_EXAMPLE, {"interval": "24h", "topic": "500-errors-24h",
-                              "message": "{{ .Count }} 500 errors last 24 hours."}),
-    (DISCORD_DAILY_PAGE_EXAMPLE, {"workspace": "guild-errors"}),
+    (AGGREGATE_HANDLER, {"interval": "24h", "topic": "500-errors-24h",
+                         "message": "{{ .Count }} 500 errors last 24 hours."}),
+    (DISCORD_DAILY_HANDLER, {"workspace": "guild-errors"}),
 ])
 def test_the_seed_pages_examples_as_pasted_are_read_with_a_warning(text, options):
     handler, warnings = parse(text)

@@ -7,17 +7,7 @@ from __future__ import annotations
 
 from conftest import run_tickpy
 from fake_services import FakeServices
-
-CPU_ALERT_TICK = """dbrp "telegraf"."autogen"
-
-stream
-    |from()
-        .measurement('cpu')
-    |alert()
-        .crit(lambda: "usage_idle" < 10)
-        .message('Hey, check your CPU')
-        .topic('cpu')
-"""
+from seed_pages import AGGREGATE_HANDLER, CPU_ALERT_TICK, DISCORD_DAILY_HANDLER, PUSHOVER_CPU_HANDLER
 
 # The Discord page's 500-errors task (its `.info(lamda: 'count' > 0)` corrected to a lambda).
 ERRORS_TICK = """dbrp "logs"."autogen"
@@ -32,33 +22,12 @@ stream
         .topic('500-errors')
 """
 
-# Handler files exactly as the pages render them: the `options:` line is lost.
-PUSHOVER_CPU_HANDLER = """id: pushover-cpu-alert
-topic: cpu
-kind: pushover
-  title: Alert from Kapacitor
-  sound: siren
-"""
-
+# The Discord page's handler file as the page renders it (the `options:` line lost).
 DISCORD_CPU_HANDLER = """id: discord-cpu-alert
 topic: cpu
 kind: discord
   workspace: 'guild-alerts'
   embed-title: 'Hey, Listen!'
-"""
-
-AGGREGATE_HANDLER = """id: 500-errors-24h
-topic: 500-errors
-kind: aggregate
-  interval: 24h
-  topic: 500-errors-24h
-  message: '{{ .Count }} 500 errors last 24 hours.'
-"""
-
-DISCORD_DAILY_HANDLER = """id: discord-500-errors-daily
-topic: 500-errors-24h
-kind: discord
-  workspace: guild-errors
 """
 
 T0 = 1_700_000_000 * 10**9

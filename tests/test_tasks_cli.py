@@ -12,18 +12,7 @@ import re
 import pytest
 
 from conftest import run_tickpy
-
-# The seed page's script (Pushover page), with the dbrp line Kapacitor needs.
-SCRIPT = """dbrp "telegraf"."autogen"
-
-stream
-    |from()
-        .measurement('cpu')
-    |alert()
-        .crit(lambda: "usage_idle" < 10)
-        .message('Hey, check your CPU')
-        .topic('cpu')
-"""
+from seed_pages import CPU_ALERT_TICK, PUSHOVER_CPU_HANDLER
 
 NO_DBRP_SCRIPT = """stream
     |from()
@@ -32,18 +21,10 @@ NO_DBRP_SCRIPT = """stream
         .crit(lambda: "usage_idle" < 10)
 """
 
-# The seed page's handler file as the page renders it (options: line lost).
-PASTED_HANDLER = """id: pushover-cpu-alert
-topic: cpu
-kind: pushover
-  title: Alert from Kapacitor
-  sound: siren
-"""
-
 
 @pytest.fixture
 def home(tmp_path):
-    (tmp_path / "cpu_alert.tick").write_text(SCRIPT)
+    (tmp_path / "cpu_alert.tick").write_text(CPU_ALERT_TICK)
     (tmp_path / "plain.tick").write_text(NO_DBRP_SCRIPT)
     return tmp_path
 
@@ -66,7 +47,7 @@ def test_define_enable_list_show(home):
         r"Created: \d\d \w{3} \d\d \d\d:\d\d UTC\nModified: .+\nLastEnabled: \d\d \w{3} \d\d \d\d:\d\d UTC\n"
         r'Databases Retention Policies: \["telegraf"\."autogen"\]\n', head)
     # the script as tickfmt formats it, then the pipeline (server_test.go: "stream0 -> from1;")
-    assert script_and_dot == SCRIPT + "\nDOT:\ndigraph cpu_alert {\nstream0 -> from1;\nfrom1 -> alert2;\n}\n"
+    assert script_and_dot == CPU_ALERT_TICK + "\nDOT:\ndigraph cpu_alert {\nstream0 -> from1;\nfrom1 -> alert2;\n}\n"
 
 
 def test_a_task_never_enabled_shows_go_zero_time(home):
@@ -152,7 +133,7 @@ def test_a_missing_handler_file_is_one_line(home):
 
 
 def test_pasted_handler_file_is_accepted_with_a_warning_and_shown(home):
-    (home / "pushover_cpu_handler.yaml").write_text(PASTED_HANDLER)
+    (home / "pushover_cpu_handler.yaml").write_text(PUSHOVER_CPU_HANDLER)
     result = tickpy(home, "define-topic-handler", "pushover_cpu_handler.yaml")
     assert result.returncode == 0
     assert "warning:" in result.stderr and "options:\n  title: Alert from Kapacitor" in result.stderr
@@ -163,7 +144,7 @@ def test_pasted_handler_file_is_accepted_with_a_warning_and_shown(home):
 
 
 def test_list_topics_and_topic_handlers_layout(home):
-    (home / "pushover_cpu_handler.yaml").write_text(PASTED_HANDLER)
+    (home / "pushover_cpu_handler.yaml").write_text(PUSHOVER_CPU_HANDLER)
     tickpy(home, "define-topic-handler", "pushover_cpu_handler.yaml")
     (home / "agg.yaml").write_text("id: 500-errors-24h\ntopic: 500-errors\nkind: aggregate\noptions:\n"
                                    "  interval: 24h\n  topic: 500-errors-24h\n")
