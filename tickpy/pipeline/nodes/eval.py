@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from tickpy.data.point import Point
 from tickpy.pipeline.node import PointwiseNode
+from tickpy.pipeline.nodes.reporting import ReportingNode
 
 
-class EvalNode(PointwiseNode):
+class EvalNode(PointwiseNode, ReportingNode):
     kind = "eval"
 
     def __init__(self, node_id: str, expressions: list, names: list[str], keep: list[str] | None,
@@ -28,10 +29,7 @@ class EvalNode(PointwiseNode):
         try:
             return self._evaluate(point)
         except Exception as error:
-            if self.quiet:
-                self.errors += 1
-            else:
-                self.count_error(f"error evaluating expression: {error}")
+            self.report(f"error evaluating expression: {error}")
             return None
 
     def _evaluate(self, point: Point) -> Point:
