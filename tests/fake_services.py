@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
+from tickpy.services import Services
+
 PUSHOVER_PATH = "/1/messages.json"
 DISCORD_PREFIX = "/api/webhooks/"
 
@@ -192,7 +194,7 @@ def _handler_class(fake: FakeServices):
     return Handler
 
 
-# -- stand-ins for the engine's Services and run report (until tickpy.services lands) ----------
+# -- the engine's Services with a recording run report, for handlers built directly ------------
 
 
 class RecordingReport:
@@ -210,15 +212,6 @@ class RecordingReport:
         return [entry for entry in self.deliveries if not entry[1]]
 
 
-@dataclass
-class StandInServices:
-    config: object = None
-    delivery: object = None
-    dry_run: bool = False
-    out: object = None
-    report: RecordingReport = field(default_factory=RecordingReport)
-
-
 class RecordedWaits(list):
     """Stands in for the pause between delivery attempts: remembers each wait, never sleeps."""
 
@@ -227,8 +220,8 @@ class RecordedWaits(list):
 
 
 def services_for(config, *, dry_run: bool = False, out=None, max_attempts: int = 4,
-                 queue_size: int = 100, wait=None) -> StandInServices:
-    """Stand-in services with a real DeliveryQueue whose retries wait for nothing.
+                 queue_size: int = 100, wait=None) -> Services:
+    """Services with a RecordingReport and a real DeliveryQueue whose retries wait for nothing.
 
     `services.waits` lists the pauses delivery asked for (backoff or the service's Retry-After).
     """
@@ -238,7 +231,7 @@ def services_for(config, *, dry_run: bool = False, out=None, max_attempts: int =
     waits = RecordedWaits() if wait is None else wait
     policy = RetryPolicy(max_attempts=max_attempts, initial_delay=0.5, multiplier=2.0, max_delay=30.0,
                          jitter=0.2)
-    services = StandInServices(config=config, dry_run=dry_run, out=out, report=report)
+    services = Services(config=config, dry_run=dry_run, out=out, report=report)
     services.delivery = DeliveryQueue(report, policy, queue_size=queue_size, wait=waits)
     services.waits = waits
     return services
