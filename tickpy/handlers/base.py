@@ -53,18 +53,10 @@ def make_handler(kind: str, options: dict, services) -> Handler:
     return factory(options, services)
 
 
-def known_kinds() -> list[str]:
-    _load_builtin_handlers()
-    return sorted(_FACTORIES)
-
-
 def _load_builtin_handlers() -> None:
-    """Import the handler modules so their @register lines run (only those that exist yet)."""
+    """Import the handler modules so their @register lines run (imported here, not at the top,
+    because each of them imports this module)."""
     import importlib
 
-    for module in ("log", "post", "console", "pushover", "discord", "tcp", "exec", "topic", "aggregate"):
-        try:
-            importlib.import_module(f"tickpy.handlers.{module}")
-        except ModuleNotFoundError as error:
-            if error.name != f"tickpy.handlers.{module}":
-                raise
+    for module in ("log", "post", "pushover", "discord", "tcp", "exec", "topic", "aggregate"):
+        importlib.import_module(f"tickpy.handlers.{module}")
