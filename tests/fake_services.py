@@ -219,6 +219,15 @@ class RecordedWaits(list):
         self.append(seconds)
 
 
+def load_config_text(tmp_path, text: str):
+    """The config a kapacitor.conf with this text gives (environment ignored)."""
+    from tickpy.config import load_config
+
+    path = tmp_path / "kapacitor.conf"
+    path.write_text(text)
+    return load_config(str(path), environ={})
+
+
 def services_for(config, *, dry_run: bool = False, out=None, max_attempts: int = 4,
                  queue_size: int = 100, wait=None) -> Services:
     """Services with a RecordingReport and a real DeliveryQueue whose retries wait for nothing.

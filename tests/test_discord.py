@@ -15,9 +15,9 @@ import subprocess
 
 import pytest
 
-from fake_services import FakeServices, services_for
+from fake_services import FakeServices, load_config_text, services_for
 from tickpy.alert.event import AlertEvent, Level
-from tickpy.config import ConfigError, load_config
+from tickpy.config import ConfigError
 from tickpy.handlers.base import make_handler
 from tickpy.handlers.discord import discord_global_handlers
 
@@ -56,15 +56,10 @@ def seed_conf(alerts_url: str, errors_url: str, *, global_: bool = False, state_
 """
 
 
-def load(tmp_path, text: str):
-    path = tmp_path / "kapacitor.conf"
-    path.write_text(text)
-    return load_config(str(path), environ={})
-
-
 @pytest.fixture
 def config(fake, tmp_path):
-    return load(tmp_path, seed_conf(fake.discord_url(f"1/{ALERTS_TOKEN}"), fake.discord_url(f"2/{ERRORS_TOKEN}")))
+    text = seed_conf(fake.discord_url(f"1/{ALERTS_TOKEN}"), fake.discord_url(f"2/{ERRORS_TOKEN}"))
+    return load_config_text(tmp_path, text)
 
 
 def event(level=Level.WARNING, message="Hey, check your CPU", time=T0, event_id="cpu:nil") -> AlertEvent:
@@ -121,7 +116,7 @@ def test_seed_handler_file_daily_500_errors_goes_to_the_errors_workspace(fake, c
 def test_seed_handler_file_every_option(fake, tmp_path):
     # id: handler-id / kind: discord / workspace: 'guild-channel' / username: 'Kapacitor' /
     # avatar-url: '' / timestamp: true / embed-title: 'Kapacitor Alert'
-    config = load(tmp_path, f"""\
+    config = load_config_text(tmp_path, f"""\
 [[discord]]
   enabled = true
   default = true
@@ -210,7 +205,7 @@ def test_unknown_workspace_is_refused_when_built(config):
 
 
 def test_disabled_workspace_is_refused_when_built(fake, tmp_path):
-    config = load(tmp_path, seed_conf(fake.discord_url("1/a"), fake.discord_url("2/b")).replace(
+    config = load_config_text(tmp_path, seed_conf(fake.discord_url("1/a"), fake.discord_url("2/b")).replace(
         "enabled = true\n  default = false", "enabled = false\n  default = false"))
     with pytest.raises(ConfigError) as caught:
         make_handler("discord", {"workspace": "guild-errors"}, services_for(config))
@@ -222,7 +217,8 @@ def test_disabled_workspace_is_refused_when_built(fake, tmp_path):
 
 
 def test_global_sends_every_alert_to_the_default_workspace(fake, tmp_path):
-    config = load(tmp_path, seed_conf(fake.discord_url("1/a"), fake.discord_url("2/b"), global_=True))
+    config = load_config_text(tmp_path, seed_conf(fake.discord_url("1/a"), fake.discord_url("2/b"),
+                                                  global_=True))
     services = services_for(config)
     [handler] = discord_global_handlers(config, services)
     for level in (Level.CRITICAL, Level.CRITICAL, Level.OK):
@@ -233,8 +229,8 @@ def test_global_sends_every_alert_to_the_default_workspace(fake, tmp_path):
 
 
 def test_global_with_state_changes_only_sends_changes(fake, tmp_path):
-    config = load(tmp_path, seed_conf(fake.discord_url("1/a"), fake.discord_url("2/b"), global_=True,
-                                      state_changes_only=True))
+    config = load_config_text(tmp_path, seed_conf(fake.discord_url("1/a"), fake.discord_url("2/b"),
+                                                  global_=True, state_changes_only=True))
     services = services_for(config)
     [handler] = discord_global_handlers(config, services)
     levels = [Level.WARNING, Level.WARNING, Level.CRITICAL, Level.CRITICAL, Level.OK, Level.OK]
@@ -274,7 +270,7 @@ def tls_conf(url: str, extra: str) -> str:
 
 def test_tls_verification_is_on_by_default(self_signed, tmp_path):
     with FakeServices(tls=self_signed) as https:
-        config = load(tmp_path, tls_conf(https.discord_url(), ""))
+        config = load_config_text(tmp_path, tls_conf(https.discord_url(), ""))
         services = services_for(config)
         undelivered = send(services, {}, event())
         assert https.requests == []
@@ -287,7 +283,7 @@ def test_tls_verification_is_on_by_default(self_signed, tmp_path):
 
 def test_insecure_skip_verify_accepts_a_self_signed_server(self_signed, tmp_path):
     with FakeServices(tls=self_signed) as https:
-        config = load(tmp_path, tls_conf(https.discord_url(), "  insecure-skip-verify = true"))
+        config = load_config_text(tmp_path, tls_conf(https.discord_url(), "  insecure-skip-verify = true"))
         services = services_for(config)
         assert send(services, {}, event()) == []
         assert len(https.requests) == 1
@@ -296,7 +292,7 @@ def test_insecure_skip_verify_accepts_a_self_signed_server(self_signed, tmp_path
 def test_ssl_ca_trusts_the_given_authority(self_signed, tmp_path):
     cert, _ = self_signed
     with FakeServices(tls=self_signed) as https:
-        config = load(tmp_path, tls_conf(https.discord_url(), f'  ssl-ca = "{cert}"'))
+        config = load_config_text(tmp_path, tls_conf(https.discord_url(), f'  ssl-ca = "{cert}"'))
         services = services_for(config)
         assert send(services, {}, event()) == []
         assert len(https.requests) == 1
@@ -304,7 +300,8 @@ def test_ssl_ca_trusts_the_given_authority(self_signed, tmp_path):
 
 def test_missing_ca_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError) as caught:
-        load(tmp_path, tls_conf("https://discord.com/api/webhooks/1/a", f'  ssl-ca = "{tmp_path}/nope.pem"'))
+        load_config_text(tmp_path, tls_conf("https://discord.com/api/webhooks/1/a",
+                                            f'  ssl-ca = "{tmp_path}/nope.pem"'))
     assert caught.value.key == "ssl-ca"
     assert "Could not load TLS CA" in caught.value.message
 

@@ -12,9 +12,8 @@ import json
 
 import pytest
 
-from fake_services import services_for
+from fake_services import load_config_text, services_for
 from tickpy.alert.event import AlertEvent, Level
-from tickpy.config import load_config
 from tickpy.handlers.base import make_handler
 from tickpy.handlers.post import UNKNOWN_ERROR, parse_timeout
 from tickpy.lang.errors import TickError
@@ -37,14 +36,8 @@ def post(services, options: dict, event: AlertEvent | None = None):
     return services.delivery.close(10)
 
 
-def conf(tmp_path, text: str):
-    path = tmp_path / "kapacitor.conf"
-    path.write_text(text)
-    return load_config(str(path), environ={})
-
-
 def test_post_url_sends_kapacitors_alert_data_json(fake, tmp_path):
-    services = services_for(conf(tmp_path, ""))
+    services = services_for(load_config_text(tmp_path, ""))
     assert post(services, {"url": fake.base_url + "/alerts"}) == []
     [request] = fake.requests
     assert (request.method, request.path) == ("POST", "/alerts")
@@ -59,7 +52,7 @@ def test_post_url_sends_kapacitors_alert_data_json(fake, tmp_path):
 
 
 def test_endpoint_headers_basic_auth_and_handler_headers(fake, tmp_path):
-    config = conf(tmp_path, f"""\
+    config = load_config_text(tmp_path, f"""\
 [[httppost]]
   endpoint = "example"
   url = "{fake.base_url}/endpoint"
@@ -78,7 +71,7 @@ def test_endpoint_headers_basic_auth_and_handler_headers(fake, tmp_path):
 
 
 def test_alert_template_replaces_the_body_and_sends_no_content_type(fake, tmp_path):
-    config = conf(tmp_path, f"""\
+    config = load_config_text(tmp_path, f"""\
 [[httppost]]
   endpoint = "plain"
   url = "{fake.base_url}/plain"
@@ -92,7 +85,7 @@ def test_alert_template_replaces_the_body_and_sends_no_content_type(fake, tmp_pa
 
 
 def test_alert_template_renders_the_event(fake, tmp_path):
-    config = conf(tmp_path, f"""\
+    config = load_config_text(tmp_path, f"""\
 [[httppost]]
   endpoint = "tmpl"
   url = "{fake.base_url}/tmpl"
@@ -105,14 +98,14 @@ def test_alert_template_renders_the_event(fake, tmp_path):
 
 def test_failure_without_capture_response_uses_kapacitors_hint(fake, tmp_path):
     fake.answer("/alerts", 422, "bad alert")
-    services = services_for(conf(tmp_path, ""))
+    services = services_for(load_config_text(tmp_path, ""))
     [line] = post(services, {"url": fake.base_url + "/alerts"})
     assert UNKNOWN_ERROR in line and "422" in line
 
 
 def test_failure_with_capture_response_reports_the_body(fake, tmp_path):
     fake.answer("/alerts", 422, "bad alert")
-    services = services_for(conf(tmp_path, ""))
+    services = services_for(load_config_text(tmp_path, ""))
     [line] = post(services, {"url": fake.base_url + "/alerts", "capture-response": True})
     assert "POST returned non 2xx status code 422: bad alert" in line
 
@@ -120,7 +113,7 @@ def test_failure_with_capture_response_reports_the_body(fake, tmp_path):
 def test_basic_auth_password_is_masked_in_dry_run(tmp_path):
     import io
 
-    config = conf(tmp_path, """\
+    config = load_config_text(tmp_path, """\
 [[httppost]]
   endpoint = "example"
   url = "http://hooks.example.com/a"
@@ -136,7 +129,7 @@ def test_basic_auth_password_is_masked_in_dry_run(tmp_path):
 
 
 def test_url_or_endpoint_is_required(tmp_path):
-    services = services_for(conf(tmp_path, ""))
+    services = services_for(load_config_text(tmp_path, ""))
     with pytest.raises(TickError) as caught:
         make_handler("post", {}, services)
     assert "Either URL or endpoint must be non-empty" in caught.value.message
@@ -146,7 +139,7 @@ def test_url_or_endpoint_is_required(tmp_path):
 
 
 def test_unknown_endpoint_falls_back_to_the_url(fake, tmp_path):
-    services = services_for(conf(tmp_path, ""))
+    services = services_for(load_config_text(tmp_path, ""))
     post(services, {"endpoint": "missing", "url": fake.base_url + "/fallback"})
     assert fake.requests[0].path == "/fallback"
 
@@ -194,7 +187,7 @@ def test_strings_are_escaped_as_go_escapes_them(text, written):
 def test_nan_cannot_be_sent_and_is_reported(fake, tmp_path):
     event = cpu_event()
     event.series[0]["values"] = [["2023-11-14T22:13:20.25Z", float("nan")]]
-    services = services_for(conf(tmp_path, ""))
+    services = services_for(load_config_text(tmp_path, ""))
     post(services, {"url": fake.base_url + "/alerts"}, event)
     assert fake.requests == []
     [(handler, ok, detail)] = services.report.deliveries
@@ -203,7 +196,7 @@ def test_nan_cannot_be_sent_and_is_reported(fake, tmp_path):
 
 def test_inline_alert_template_has_the_json_function(fake, tmp_path):
     # services/httppost/config.go GetTemplate: an inline alert-template gets json and jsonCompact
-    config = conf(tmp_path, f"""\
+    config = load_config_text(tmp_path, f"""\
 [[httppost]]
   endpoint = "tmpl"
   url = "{fake.base_url}/tmpl"
