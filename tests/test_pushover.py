@@ -11,9 +11,9 @@ import io
 
 import pytest
 
-from fake_services import pushover_error, pushover_info, services_for
+from fake_services import load_config_text, pushover_error, pushover_info, services_for
 from tickpy.alert.event import AlertEvent, Level
-from tickpy.config import ConfigError, load_config
+from tickpy.config import ConfigError
 from tickpy.handlers.base import make_handler
 from tickpy.lang.errors import TickError
 
@@ -24,10 +24,8 @@ T0 = 1_700_000_000_000_000_000  # 2023-11-14T22:13:20Z
 
 def seed_config(tmp_path, url: str, enabled: bool = True):
     """The seed page's [pushover] section, pointed at the local server."""
-    path = tmp_path / "kapacitor.conf"
-    path.write_text(f'[pushover]\n  enabled = {str(enabled).lower()}\n  token = "{TOKEN}"\n'
-                    f'  user-key = "{USER_KEY}"\n  url = "{url}"\n')
-    return load_config(str(path), environ={})
+    return load_config_text(tmp_path, f'[pushover]\n  enabled = {str(enabled).lower()}\n  token = "{TOKEN}"\n'
+                                      f'  user-key = "{USER_KEY}"\n  url = "{url}"\n')
 
 
 def cpu_event(level=Level.CRITICAL, message="Hey, check your CPU", time=T0) -> AlertEvent:
