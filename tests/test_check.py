@@ -12,6 +12,7 @@ import pytest
 
 from tickpy.lang import catalogue
 from tickpy.lang.check import check
+from tickpy.lang.lint import lint_tickscript
 from tickpy.lang.parser import parse
 
 
@@ -206,7 +207,13 @@ def test_group_by_star_with_names():
 
 def test_time_dimension_only_in_a_query():
     assert errors("batch|query('SELECT mean(x) FROM m').period(1m).every(1m).groupBy(time(1m), 'host')\n") == []
-    assert len(errors("stream|from().groupBy(time(1m))\n")) == 1
+    # pipeline/group_by.go validateDimensions accepts only strings and *: time(1m) (a
+    # kapacitor.TimeDimension, query.go groupByTime) is "invalid dimension object of type ...".
+    # Kapacitor gives no position; the error points at the time() call inside groupBy.
+    problem = only_error("stream|from().groupBy(time(1m))\n")
+    assert problem.message.startswith("invalid dimension")
+    assert "time()" in problem.message and "|window()" in problem.message
+    assert (problem.line, problem.column) == (1, 23)  # the `time` after `stream|from().groupBy(`
 
 
 # ---------------------------------------------------------------------------------------------
@@ -371,8 +378,37 @@ def test_template_checker_errors_carry_the_position_inside_the_string():
     assert "unclosed action" in found[0].message
 
 
+# The real checker, as `tickpy lint` runs it. alert.go newAlertNode parses .id() and .message() with
+# text/template (names "id", "message") and .details() with html/template ("details"); a parse error
+# stops the task from being defined. The texts are Go's text/template/parse errors
+# ("template: NAME:LINE: ..."); the column is where the mistake sits inside the quoted string.
+@pytest.mark.parametrize("call, message, column", [
+    (".message('cpu {{ .Level')", "template: message:1: unclosed action", 23),  # at the `{{`
+    (".id('{{ .Name }}{{ end }}')", "template: id:1: unexpected {{end}}", 28),  # at `end`
+    (".id('{{ nofunc .Name }}')", 'template: id:1: function "nofunc" not defined', 17),  # at `nofunc`
+    (".details('{{ if }}')", "template: details:1: missing value for if", 25),  # at the `}}`
+])
+def test_bad_alert_templates_are_lint_errors_at_their_position(call, message, column):
+    found = lint_tickscript(ALERT + "        " + call + "\n", "t.tick")
+    assert [(p.severity, p.line, p.column) for p in found] == [("error", 6, column)]
+    name = call[1:call.index("(")]
+    assert found[0].message == f"template error in .{name}(): {message}"
+
+
+def test_a_bad_template_given_through_a_var_is_reported_at_the_string():
+    script = "var msg = '{{ .Level'\n" + ALERT + "        .message(msg)\n"
+    [problem] = lint_tickscript(script, "t.tick")
+    assert (problem.line, problem.column) == (1, 12)  # the `{{` inside 'var msg = '
+    assert problem.message.endswith("template: message:1: unclosed action")
+
+
 @pytest.mark.parametrize("script", [
-    "stream|from().measurement('cpu')|alert().crit(lambda: \"x\" > 1).id('{{ .Name }}').details('')\n",
+    # Kapacitor's documented defaults and examples (pipeline/alert.go, alert.go's templates).
+    ALERT + "        .id('{{ .Name }}:{{ .Group }}').message('{{ .ID }} is {{ .Level }}')"
+            ".details('{{ json . }}')\n",
+    ALERT + "        .message('{{ index .Tags \"host\" }} {{ .Time }} {{ .Fields.usage_idle | printf \"%.2f\" }}')\n",
+    # .id() is only parsed when the task is defined: an unknown field fails when it runs, not here.
+    ALERT + "        .id('{{ .Nmae }}')\n",
 ])
 def test_templates_that_compile_are_clean(script):
-    assert errors(script, template_checker=lambda name, text: None) == []
+    assert lint_tickscript(script, "t.tick") == []
