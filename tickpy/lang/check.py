@@ -450,11 +450,12 @@ class _Checker:
             self.error(call, f'wrong number of arguments to "{call.name}" on {node_type.go_name}: '
                        f"expected {wording}, got {len(args)}")
             return
-        for index, (arg_node, value) in enumerate(args):
+        for index, (_, value) in enumerate(args):
             expected = method.params[index] if index < len(method.params) else method.variadic
             problem = _argument_problem(expected, value)
             if problem:
-                self.error(arg_node if arg_node.line else call,
+                # At the call, not the argument: tick/eval.go reports "error calling func" there.
+                self.error(call,
                            f'wrong argument {index + 1} to "{call.name}" on {node_type.go_name}: '
                            + problem)
 
