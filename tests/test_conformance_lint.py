@@ -4,14 +4,16 @@ runs it: the real CLI in a subprocess, one call per folder.
 - valid/*.tick: Kapacitor accepts each; lint exits 0 and prints no `error:` line.
 - invalid/*.tick: Kapacitor's parser rejects each at the line and column of invalid/EXPECTED.tsv.
 - semantic/*.tick: Kapacitor refuses to define each; lint reports an error on the line of
-  semantic/EXPECTED.tsv.
+  semantic/EXPECTED.tsv, at the column too where Kapacitor's message gives one.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -64,23 +66,51 @@ def test_each_invalid_script_exits_1():
         assert f"{name}:" in result.stdout and ": error: " in result.stdout
 
 
-def test_semantic_scripts_fail_on_kapacitors_line():
+def _semantic_position(row: dict) -> tuple[int, Optional[int]]:
+    """The line of semantic/EXPECTED.tsv, and the column where Kapacitor's message gives one
+    ("line 7 char 10: ..."; tick/eval.go reports a call's errors at the function's position)."""
+    found = re.match(r"line (\d+) char (\d+): ", row["kapacitor_message"])
+    if found:
+        assert int(found.group(1)) == int(row["line"]), row
+        return int(row["line"]), int(found.group(2))
+    return int(row["line"]), None
+
+
+def test_semantic_scripts_fail_at_kapacitors_line_and_column():
     folder = conformance_dir("syntax", "semantic")
     expected = _expected(folder)
     result, problems = _lint_json(folder, sorted(expected))
     assert result.returncode == 1
     for name, row in expected.items():
-        lines = [p["line"] for p in problems if p["file"] == name and p["severity"] == "error"]
-        assert int(row["line"]) in lines, \
-            f"{name}: expected an error on line {row['line']} ({row['kapacitor_message']}), got {lines}"
+        line, column = _semantic_position(row)
+        at = [(p["line"], p["column"]) for p in problems if p["file"] == name and p["severity"] == "error"]
+        if column is None:  # Kapacitor gives no position: the error must be on the mistake's line
+            assert line in [found_line for found_line, _ in at], \
+                f"{name}: expected an error on line {line} ({row['kapacitor_message']}), got {at}"
+        else:
+            assert (line, column) in at, \
+                f"{name}: expected an error at {line}:{column} ({row['kapacitor_message']}), got {at}"
 
 
-@pytest.mark.parametrize("case", ["udf_and_handlers.tick", "template_vars.tick"])
-def test_server_only_names_are_warnings(case):
-    # conformance/README.md: an unconfigured UDF and template vars without values are warnings.
+# conformance/README.md: an unconfigured UDF and template vars without values are warnings, one per
+# thing a server would have to supply, where Kapacitor reports the error it stands for:
+# - tick/eval.go evalFunc, a dynamic (@) function no UDF defines: "no method or property
+#   \"movingAverage\" on *pipeline.FromNode" at the function (line 4 char 6, the name after `@`);
+# - tick/eval.go evalTypeDeclaration: `missing value for var "measurement".` (no position: the
+#   declaration's line). `var period = 1m` has a value and gets no warning.
+@pytest.mark.parametrize("case, expected", [
+    ("udf_and_handlers.tick", [(4, 6, "@movingAverage()", "[udf.functions.movingAverage]")]),
+    ("template_vars.tick", [(1, None, 'template var "measurement" (string) has no value', "--var"),
+                            (2, None, 'template var "threshold" (float) has no value', "--var")]),
+])
+def test_server_only_names_are_warnings(case, expected):
     folder = conformance_dir("syntax", "valid")
-    result = run_tickpy("lint", case, cwd=folder)
+    result, problems = _lint_json(folder, [case])
     assert result.returncode == 0
-    assert "warning:" in result.stdout
+    assert [p["severity"] for p in problems] == ["warning"] * len(expected), problems
+    for problem, (line, column, names, remedy) in zip(problems, expected):
+        assert problem["line"] == line and column in (None, problem["column"]), problem
+        assert names in problem["message"] and remedy in problem["message"], problem
     strict = run_tickpy("lint", "--strict", case, cwd=folder)
     assert strict.returncode == 1
+    assert strict.stdout.count(f"{case}:") == len(expected)
