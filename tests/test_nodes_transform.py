@@ -749,3 +749,26 @@ def test_zero_unit_divides_as_go_does():
     # diff/+Inf = 0, without failing
     capture, _ = run_stream("stream|from()|derivative('v').unit(0s)", "m v=1 0\nm v=5 1", "derivative2")
     assert [p.fields["v"] for p in capture.points] == [0.0]
+
+
+def test_derivative_names_the_wrong_field_type_as_go_prints_it():
+    # derivative.go: fmt.Sprintf("%T", curr[n.d.Field]): a field the point lacks is a nil
+    # interface (<nil>), a string field is string, a duration computed by eval time.Duration
+    _, task = run_stream("stream|from()|derivative('v')", 'm v=1 0\nm s=5 1\nm v="x" 2', "derivative2")
+    messages = node(task, "derivative2").error_messages
+    assert set(messages) == {
+        "cannot perform derivative: field is the wrong type (field v, type <nil>)",
+        "cannot perform derivative: field is the wrong type (field v, type string)",
+    }
+    _, task = run_stream("stream|from()|eval(lambda: 5m).as('d')|derivative('d')", "m v=1 0", "derivative3")
+    assert set(node(task, "derivative3").error_messages) == {
+        "cannot perform derivative: field is the wrong type (field d, type time.Duration)"}
+
+
+def test_eval_tag_of_a_non_string_names_its_go_type():
+    # eval.go: "result of a tag expression must be of type string, got %T"; a duration result
+    # is a time.Duration there
+    _, task = run_stream("stream|from()|eval(lambda: 5m, lambda: 1.5).as('d', 'f').tags('d')",
+                         "m v=1 0", "eval2")
+    assert set(node(task, "eval2").error_messages) == {
+        "error evaluating expression: result of a tag expression must be of type string, got time.Duration"}

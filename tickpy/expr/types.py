@@ -29,6 +29,13 @@ class InvalidType:
     """Stands for Kapacitor's InvalidType in signatures and messages; no value has it."""
 
 
+# Two naming schemes, because Kapacitor's messages use two:
+# - the evaluator's own type names, ast.ValueType.String() in tick/ast/types.go ("boolean",
+#   "duration", "missing"): operator and signature errors, TypeGuard. See type_name, value_type_name.
+# - Go's `%T` of the value ("bool", "time.Duration", "*ast.Missing"): messages written with
+#   fmt's %T, in functions (`cannot convert bool to time.Time`) and in nodes (eval's tag check,
+#   derivative, the InfluxQL reducers). See go_type_name, go_class_name, go_field_type_name.
+
 # Kapacitor's ValueType.String() names (tick/ast/types.go).
 _TYPE_NAMES = {
     float: "float",
@@ -70,22 +77,37 @@ class EvalError(Exception):
 
 
 def type_name(cls) -> str:
-    """Kapacitor's name for a type: `float`, `int`, `boolean`, `missing`, ... or `invalid type`."""
+    """Kapacitor's ast.ValueType name for a type: `float`, `int`, `boolean`, `missing`, ... or
+    `invalid type`."""
     return _TYPE_NAMES.get(cls, "invalid type")
 
 
 def value_type_name(value) -> str:
+    """Kapacitor's ast.TypeOf(value) name (see type_name)."""
     return _TYPE_NAMES.get(type(value), "invalid type")
 
 
-def go_type_name(value) -> str:
-    """Go's `%T` of the value Kapacitor would hold."""
-    name = _GO_TYPE_NAMES.get(type(value))
+def go_class_name(cls) -> str:
+    """Go's name for the type Kapacitor holds a value of Python class `cls` in: `float64`,
+    `int64`, `bool`, `time.Duration`, ..."""
+    name = _GO_TYPE_NAMES.get(cls)
     if name is not None:
         return name
-    if isinstance(value, list):
+    if issubclass(cls, list):
         return "[]interface {}"
-    return type(value).__name__
+    return cls.__name__
+
+
+def go_type_name(value) -> str:
+    """Go's `%T` of the value Kapacitor would hold inside its evaluator, where a missing field
+    or tag is the value *ast.Missing."""
+    return go_class_name(type(value))
+
+
+def go_field_type_name(value) -> str:
+    """Go's `%T` of `point.fields.get(name)`, as Kapacitor prints the value it read from a
+    point's field map: there an absent field (None) is a nil interface, printed `<nil>`."""
+    return "<nil>" if value is None else go_type_name(value)
 
 
 KNOWN_TYPES = tuple(_TYPE_NAMES)

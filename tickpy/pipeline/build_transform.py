@@ -10,6 +10,7 @@ those of its pipeline/*.go and the node constructors.
 from __future__ import annotations
 
 from tickpy.data.values import Duration
+from tickpy.expr.types import go_type_name
 from tickpy.lang import ast
 from tickpy.pipeline.node_builder import NodeBuilder, string_args
 from tickpy.pipeline.nodes.change_detect import ChangeDetectNode
@@ -60,10 +61,6 @@ class DerivativeBuilder(TransformBuilder):
                                           self.as_name))
 
 
-# Go types Kapacitor names when a default value has a type it refuses (DefaultNode.validate).
-_GO_TYPE_NAMES = {Duration: "time.Duration", list: "[]interface {}"}
-
-
 class DefaultBuilder(TransformBuilder):
     kind = "default"
 
@@ -75,8 +72,8 @@ class DefaultBuilder(TransformBuilder):
     def set_field(self, args, at):
         name, value = args
         if type(value) not in (float, int, bool, str):
-            go_type = _GO_TYPE_NAMES.get(type(value), type(value).__name__)
-            raise self.builder.error(f'unsupported type {go_type} for field "{name}", field default '
+            # pipeline/default.go validate() names the value's Go type (%T)
+            raise self.builder.error(f'unsupported type {go_type_name(value)} for field "{name}", field default '
                                      f"values must be float,int,string or bool", at)
         self.fields[name] = value
 

@@ -17,6 +17,7 @@ On a batch edge each batch is worked on alone: the first point of a batch has no
 from __future__ import annotations
 
 from tickpy.data.point import Point, Unsigned
+from tickpy.expr.types import go_field_type_name
 from tickpy.pipeline.nodes.ieee import divide
 from tickpy.pipeline.nodes.reporting import ReportingNode
 
@@ -28,14 +29,6 @@ def number(value) -> float | None:
     if type(value) is float or (type(value) is int and not isinstance(value, Unsigned)):
         return float(value)
     return None
-
-
-def _go_type(value) -> str:
-    if value is None:
-        return "<nil>"
-    if isinstance(value, Unsigned):
-        return "uint64"
-    return {bool: "bool", str: "string", int: "int64", float: "float64"}.get(type(value), type(value).__name__)
 
 
 class DerivativeNode(ReportingNode):
@@ -76,7 +69,7 @@ class DerivativeNode(ReportingNode):
         current = number(value)
         if current is None:
             self.report(f"cannot perform derivative: field is the wrong type "
-                             f"(field {self.field}, type {_go_type(value)})")
+                        f"(field {self.field}, type {go_field_type_name(value)})")
             return None, False
         if previous is None:
             return None, True

@@ -9,6 +9,7 @@ unless `.quiet()`).
 from __future__ import annotations
 
 from tickpy.data.point import Point
+from tickpy.expr.types import go_type_name
 from tickpy.pipeline.node import PointwiseNode
 from tickpy.pipeline.nodes.reporting import ReportingNode
 
@@ -45,7 +46,7 @@ class EvalNode(PointwiseNode, ReportingNode):
             for name in self.tag_names:
                 value = computed[name]
                 if not isinstance(value, str):
-                    raise ValueError(f"result of a tag expression must be of type string, got {_go_type(value)}")
+                    raise ValueError(f"result of a tag expression must be of type string, got {go_type_name(value)}")
                 tags[name] = value
         if self.keep is None:
             fields = {name: value for name, value in computed.items() if name not in self.tag_names}
@@ -62,7 +63,3 @@ class EvalNode(PointwiseNode, ReportingNode):
                     raise ValueError(f'cannot keep field "{name}", field does not exist')
         return Point(point.name, tags, fields, point.time, point.database, point.retention_policy,
                      point.line, point.group)
-
-
-def _go_type(value) -> str:
-    return {bool: "bool", int: "int64", float: "float64", str: "string"}.get(type(value), type(value).__name__)

@@ -29,15 +29,14 @@ from __future__ import annotations
 from typing import Callable, NamedTuple
 
 from tickpy.data.batch import Batch
-from tickpy.data.point import Point, Unsigned
+from tickpy.data.point import Point
+from tickpy.expr.types import go_class_name, go_type_name
 from tickpy.pipeline.grouping import group_tags
 from tickpy.pipeline.node import Node
 from tickpy.pipeline.nodes import reducers as r
 
 FLOAT, INTEGER, STRING, BOOLEAN = "float", "integer", "string", "boolean"
 PYTHON_TYPE = {FLOAT: float, INTEGER: int, STRING: str, BOOLEAN: bool}
-GO_TYPE = {float: "float64", int: "int64", str: "string", bool: "bool", Unsigned: "uint64"}
-GO_KIND = {FLOAT: "float64", INTEGER: "int64", STRING: "string", BOOLEAN: "bool"}
 
 STREAM_OUT, BATCH_OUT, SAME_OUT = "stream", "batch", "same"
 
@@ -253,9 +252,11 @@ class InfluxQLNode(Node):
         kind = _KINDS.get(type(value))
         function = f"invalid influxql func {self.method} with field {self.field}"
         if kind is None:
-            return None, f"{prefix}: {function}: invalid field kind: {_go_type(value)}"
+            # Kapacitor prints the reflect.Kind; for uint64, the one field type that gets here,
+            # the kind's name is the type's.
+            return None, f"{prefix}: {function}: invalid field kind: {go_type_name(value)}"
         if kind not in self.function.reducers:
-            return None, f"{prefix}: {function}: cannot apply {self.method} to {GO_KIND[kind]} field"
+            return None, f"{prefix}: {function}: cannot apply {self.method} to {go_class_name(PYTHON_TYPE[kind])} field"
         return self.make_reducer(kind), ""
 
     def make_reducer(self, kind: str):
@@ -266,7 +267,7 @@ class InfluxQLNode(Node):
         if value is _MISSING:
             return f"{what}: field {self.field} missing from point cannot aggregate"
         if type(value) is not expected:
-            return f"{what}: field {self.field} has wrong type: got {_go_type(value)} exp {GO_TYPE[expected]}"
+            return f"{what}: field {self.field} has wrong type: got {go_type_name(value)} exp {go_class_name(expected)}"
         return None
 
     # Results ----------------------------------------------------------------------------------
@@ -384,10 +385,6 @@ class _StreamGroup:
         self.context = context
         self.reducer = None
         self.kind: type | None = None
-
-
-def _go_type(value) -> str:
-    return GO_TYPE.get(type(value), type(value).__name__)
 
 
 _MISSING = object()
