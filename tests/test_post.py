@@ -155,35 +155,6 @@ def test_bad_timeout_is_refused():
         parse_timeout("ten seconds")
 
 
-# Go's encoding/json float spelling (encode.go floatEncoder: 'f' format in [1e-6, 1e21), else 'e'
-# with e-07 shortened to e-7), as it appears in every body tickpy sends.
-@pytest.mark.parametrize("number, text", [
-    (8.0, "8"), (0.1, "0.1"), (12.5, "12.5"), (1e20, "100000000000000000000"), (1e21, "1e+21"),
-    (1e-6, "0.000001"), (1e-7, "1e-7"), (1.5e-10, "1.5e-10"), (-2.5, "-2.5"), (123456789.0, "123456789"),
-])
-def test_floats_are_written_as_go_writes_them(number, text):
-    from tickpy.handlers.gojson import marshal
-
-    assert marshal(number) == text
-
-
-# Go's encoding/json string escaping (encode.go appendString with escapeHTML): quotes, backslash,
-# \n \r \t by letter, other control characters as \u00XX, <>& and U+2028/9 as \uXXXX.
-@pytest.mark.parametrize("text, written", [
-    ('a"b\\c', '"a\\"b\\\\c"'),
-    ("line\nnext\ttab\rret", '"line\\nnext\\ttab\\rret"'),
-    ("\x01\x1f", '"\\u0001\\u001f"'),
-    ("<b>&amp;", '"\\u003cb\\u003e\\u0026amp;"'),
-    ("{&#34;Name&#34;:&#34;cpu&#34;}", '"{\\u0026#34;Name\\u0026#34;:\\u0026#34;cpu\\u0026#34;}"'),
-    ("sep\u2028\u2029", '"sep\\u2028\\u2029"'),
-    ("héllo ✓", '"héllo ✓"'),
-])
-def test_strings_are_escaped_as_go_escapes_them(text, written):
-    from tickpy.handlers.gojson import marshal
-
-    assert marshal(text) == written
-
-
 def test_nan_cannot_be_sent_and_is_reported(fake, tmp_path):
     event = cpu_event()
     event.series[0]["values"] = [["2023-11-14T22:13:20.25Z", float("nan")]]
