@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+
+from tickpy.template.gotime import rfc3339_nano
 
 
 class Level(enum.IntEnum):
@@ -21,11 +22,7 @@ class Level(enum.IntEnum):
 
 def format_time(ns: int) -> str:
     """RFC3339 with nanoseconds, trailing zeros trimmed (Go's time.RFC3339Nano), always UTC."""
-    seconds, nanos = divmod(ns, 1_000_000_000)
-    text = datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-    if nanos:
-        text += "." + f"{nanos:09d}".rstrip("0")
-    return text + "Z"
+    return rfc3339_nano(ns)
 
 
 @dataclass

@@ -11,7 +11,9 @@ instead of through the template engine; the result is the same text.
 from __future__ import annotations
 
 from tickpy.data.values import Duration, Timestamp
-from tickpy.template.gotemplate import compile_alert_template
+from tickpy.template.funcs import json_function
+from tickpy.template.gotemplate import as_template_data, compile_alert_template
+from tickpy.template.htmlescape import html_escaper
 
 DEFAULT_ID = "{{ .Name }}:{{ .Group }}"
 DEFAULT_MESSAGE = "{{ .ID }} is {{ .Level }}"
@@ -31,7 +33,9 @@ class AlertTemplates:
                  details_text: str = DEFAULT_DETAILS):
         self._id = None if id_text == DEFAULT_ID else compile_alert_template("id", id_text)
         self._message = None if message_text == DEFAULT_MESSAGE else compile_alert_template("message", message_text)
-        self._details = None if details_text == "" else compile_alert_template("details", details_text)
+        self._details = (None if details_text in ("", DEFAULT_DETAILS)
+                         else compile_alert_template("details", details_text))
+        self._no_details = details_text == ""
 
     def render_id(self, task_name: str, point) -> str:
         if self._id is None:
@@ -47,10 +51,19 @@ class AlertTemplates:
             message = f"{alert_id} is {level_name}"
         else:
             message = self._message.render(data)
-        if self._details is None:
+        if self._no_details:
             return message, ""
         data["Message"] = message
+        if self._details is None:
+            return message, default_details(data)
         return message, self._details.render(data)
+
+
+def default_details(data: dict) -> str:
+    """What the default details `{{ json . }}` renders, without running the template engine:
+    the json function's text, which html/template then escapes as HTML text (so quotes come
+    out as `&#34;`, as in every Kapacitor alert's details)."""
+    return html_escaper(json_function(as_template_data(data)))
 
 
 def _id_data(task_name: str, point) -> dict:

@@ -287,12 +287,14 @@ def _json_ready(value):
     """The value as encoding/json sees it: structs keep field order, maps sort their keys,
     times are RFC3339 strings, durations integer nanoseconds."""
     kind = type(value)
-    if kind is str or kind is float or kind is int or kind is bool or value is None:
+    if kind in _JSON_AS_IS:
         return value  # most values of an alert's data, checked first
     if isinstance(value, GoStruct):
-        return {key: _json_ready(item) for key, item in value.items()}
+        return {key: item if type(item) in _JSON_AS_IS else _json_ready(item)
+                for key, item in value.items()}
     if isinstance(value, dict):
-        return {str(key): _json_ready(value[key]) for key in sorted(value)}
+        return {str(key): value[key] if type(value[key]) in _JSON_AS_IS else _json_ready(value[key])
+                for key in sorted(value)}
     if isinstance(value, (list, tuple)):
         return [_json_ready(item) for item in value]
     if isinstance(value, Timestamp):
@@ -300,6 +302,9 @@ def _json_ready(value):
     if isinstance(value, (Duration, Month, Weekday, GoInt, Unsigned)):
         return int(value)
     return value
+
+
+_JSON_AS_IS = {str, float, int, bool, type(None)}  # exact types encoding/json writes as they are
 
 
 class JSText(str):

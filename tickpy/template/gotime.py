@@ -88,9 +88,11 @@ def time_string(ns: int) -> str:
     return format_time(ns, TIME_STRING)
 
 
+@lru_cache(maxsize=1024)
 def rfc3339_nano(ns: int) -> str:
     """How encoding/json writes a time.Time: `2023-11-14T22:13:20.5Z`. Every alert's JSON has
-    one, so this spells the layout out instead of interpreting it."""
+    it (in the event, its data and its details), so this spells the layout out instead of
+    interpreting it, and remembers recent times."""
     moment, nanos = utc_datetime(ns)
     text = (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
             f"T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}")
