@@ -173,10 +173,37 @@ def test_batch_alert_event_json_holds_the_whole_batch():
 
 
 def test_batch_alert_ignores_empty_batches():
-    # alert.go BufferedBatch: a batch without points changes nothing
-    task, events = build("stream|from()|alert().crit(lambda: \"mean\" > 95)")
-    task.stream.batch(Batch("cpu_usage_idle", "cpu=cpu1", {"cpu": "cpu1"}, START, []))
-    assert events == []
+    # alert.go alertState.BufferedBatch: a batch without points returns before the level is judged
+    # or an event added, so it sends nothing, forwards nothing, counts no alert (the node's
+    # alerts_triggered / crits_triggered / oks_triggered statistics) and leaves the group's state
+    # as it was: TestBatch_AlertStateChangesOnly's data with an empty batch before, between and
+    # after its batches gives that test's two events, not a recovery at an empty batch.
+    task, events = build("""stream|from()
+    |alert()
+        .crit(lambda: "mean" > 90)
+        .stateChangesOnly()
+        .levelField('level')
+        .details('')""")
+    capture = capture_after(task, "alert2")
+    alert = next(node for node in task.nodes if node.id == "alert2")
+    tags = {"cpu": "cpu-total"}
+
+    def empty_batch(second: int) -> Batch:
+        return Batch("cpu_usage_idle", "cpu=cpu-total", dict(tags), START + second * S, [])
+
+    task.stream.batch(empty_batch(0))
+    assert (events, capture.batches, alert.errors) == ([], [], 0)
+    assert set(alert.alerts_by_level.values()) == {0}
+    for index, means in enumerate(CPU_TOTAL):
+        task.stream.batch(batch_of("cpu_usage_idle", tags, means, 10 * index))
+        task.stream.batch(empty_batch(10 * index + 9))
+    assert [(e.time - START, e.duration, e.level.name, e.previous_level.name) for e in events] == [
+        (0, 0, "CRITICAL", "OK"), (38 * S, 38 * S, "OK", "CRITICAL")]
+    assert {level.name: count for level, count in alert.alerts_by_level.items()} == {
+        "OK": 1, "INFO": 0, "WARNING": 0, "CRITICAL": 1}
+    assert alert.errors == 0
+    # only the two batches that raised an event go on, each whole, with its level
+    assert [[p.fields["level"] for p in b.points] for b in capture.batches] == [["CRITICAL"] * 5, ["OK"] * 5]
 
 
 def test_group_by_merges_the_batches_of_one_time():
