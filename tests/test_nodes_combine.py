@@ -162,6 +162,24 @@ def test_combine_checks_its_names_as_kapacitor_does(properties, message):
     assert (error.value.line, error.value.column) == (3, 6)
 
 
+@pytest.mark.parametrize("chain, given", [
+    ("|join(other).as('a', 'b').tolerance(5)", "5"),
+    ("|combine(lambda: TRUE, lambda: TRUE).as('a', 'b').tolerance(5)", "5"),
+    ("|flatten().tolerance(5)", "5"),
+    ("|flatten().tolerance()", "0 arguments"),
+    ("|stats(10)", "10"),
+    ("|deadman(1.0, 10)", "10"),
+])
+def test_a_duration_argument_refuses_a_plain_integer(chain, given):
+    # Their Go type is time.Duration (pipeline/join.go, combine.go, flatten.go Tolerance;
+    # node.go Stats and Deadman's interval): tick/eval.go sets it through reflection, which
+    # refuses an int64, so Kapacitor fails the task there
+    script = f"var other = stream|from()\nstream\n    |from()\n    {chain}\n"
+    with pytest.raises(TickError) as error:
+        run(script, [])
+    assert error.value.message == f"expected a duration, got {given}"
+
+
 # ---------------------------------------------------------------------------------------------
 # flatten
 

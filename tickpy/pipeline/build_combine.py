@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from tickpy.lang import ast
 from tickpy.pipeline.node import Node
-from tickpy.pipeline.node_builder import STREAM, NodeBuilder, flatten, string_args
+from tickpy.pipeline.node_builder import STREAM, NodeBuilder, duration_arg, flatten, string_args
 from tickpy.pipeline.nodes.combine import DEFAULT_MAX_COMBINATIONS, CombineNode
 from tickpy.pipeline.nodes.deadman import deadman_id, deadman_message, deadman_rate
 from tickpy.pipeline.nodes.flatten import FlattenNode
@@ -23,12 +23,6 @@ from tickpy.pipeline.nodes.join import FILL_NONE, FILL_NULL, JoinNode, JoinSpec
 from tickpy.pipeline.nodes.multi_parent import ParentInput
 from tickpy.pipeline.nodes.stats import EmittedCounter, StatsNode
 from tickpy.pipeline.nodes.union import UnionNode
-
-
-def _duration(builder: NodeBuilder, args: list, at: ast.Node) -> int:
-    if len(args) != 1 or isinstance(args[0], bool) or not isinstance(args[0], int):
-        raise builder.builder.error("expected a duration", at)
-    return int(args[0])
 
 
 def _one_string(builder: NodeBuilder, args: list, at: ast.Node) -> str:
@@ -118,7 +112,7 @@ class JoinBuilder(_MultiParentBuilder):
     def set_on(self, args, at): self.on = string_args(self.builder, flatten(args), at)
     def set_delimiter(self, args, at): self.delimiter = _one_string(self, args, at)
     def set_streamName(self, args, at): self.stream_name = _one_string(self, args, at)
-    def set_tolerance(self, args, at): self.tolerance = _duration(self, args, at)
+    def set_tolerance(self, args, at): self.tolerance = duration_arg(self.builder, args, at)
 
     def set_deleteAll(self, args, at):
         """Only changes what a group deletion does; a replay never deletes groups."""
@@ -181,7 +175,7 @@ class CombineBuilder(NodeBuilder):
 
     def set_as(self, args, at): self.names = string_args(self.builder, flatten(args), at)
     def set_delimiter(self, args, at): self.delimiter = _one_string(self, args, at)
-    def set_tolerance(self, args, at): self.tolerance = _duration(self, args, at)
+    def set_tolerance(self, args, at): self.tolerance = duration_arg(self.builder, args, at)
 
     def set_max(self, args, at):
         if len(args) != 1 or isinstance(args[0], bool) or not isinstance(args[0], int):
@@ -212,7 +206,7 @@ class FlattenBuilder(NodeBuilder):
 
     def set_on(self, args, at): self.on = string_args(self.builder, flatten(args), at)
     def set_delimiter(self, args, at): self.delimiter = _one_string(self, args, at)
-    def set_tolerance(self, args, at): self.tolerance = _duration(self, args, at)
+    def set_tolerance(self, args, at): self.tolerance = duration_arg(self.builder, args, at)
 
     def set_dropOriginalFieldName(self, args, at):
         self.drop_original_field_name = bool(args[0]) if len(args) == 1 else True
@@ -258,7 +252,7 @@ class _WatchingBuilder(NodeBuilder):
 class StatsBuilder(_WatchingBuilder):
     def __init__(self, builder, at, args=None):
         super().__init__(builder, at, args)
-        self.interval = _duration(self, self.args, at)
+        self.interval = duration_arg(self.builder, self.args, at)
         self.align = False
 
     def set_align(self, args, at):
@@ -280,7 +274,7 @@ class DeadmanBuilder(_WatchingBuilder):
         super().__init__(builder, at, args)
         if len(self.args) < 2:
             raise builder.error("deadman needs a threshold and an interval", at)
-        threshold, self.interval = self.args[0], _duration(self, self.args[1:2], at)
+        threshold, self.interval = self.args[0], duration_arg(self.builder, self.args[1:2], at)
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
             raise builder.error("deadman's threshold must be a number", at)
         self.threshold = float(threshold)

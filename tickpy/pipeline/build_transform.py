@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from tickpy.data.values import Duration
 from tickpy.expr.types import go_type_name
-from tickpy.lang import ast
-from tickpy.pipeline.node_builder import NodeBuilder, string_args
+from tickpy.pipeline.node_builder import NodeBuilder, duration_arg, string_args
 from tickpy.pipeline.nodes.change_detect import ChangeDetectNode
 from tickpy.pipeline.nodes.default import DefaultNode
 from tickpy.pipeline.nodes.delete import DeleteNode
@@ -31,12 +30,6 @@ class TransformBuilder(NodeBuilder):
         return node
 
 
-def _duration(builder, value, at: ast.Node) -> int:
-    if not isinstance(value, Duration):
-        raise builder.error(f"expected a duration, got {value!r}", at)
-    return int(value)
-
-
 class DerivativeBuilder(TransformBuilder):
     kind = "derivative"
 
@@ -51,7 +44,7 @@ class DerivativeBuilder(TransformBuilder):
         (self.as_name,) = string_args(self.builder, args, at)
 
     def set_unit(self, args, at):
-        self.unit = _duration(self.builder, args[0], at)
+        self.unit = duration_arg(self.builder, args, at)
 
     def set_nonNegative(self, args, at):
         self.non_negative = True
@@ -123,7 +116,7 @@ class ShiftBuilder(TransformBuilder):
     kind = "shift"
 
     def create(self):
-        shift = _duration(self.builder, self.args[0], self.at)
+        shift = duration_arg(self.builder, self.args, self.at)
         if shift == 0:
             raise self.builder.error("invalid shift value: must be non zero duration", self.at)
         return ShiftNode(self.node_id, shift)
@@ -141,7 +134,7 @@ class StateDurationBuilder(TransformBuilder):
         (self.as_name,) = string_args(self.builder, args, at)
 
     def set_unit(self, args, at):
-        self.unit = _duration(self.builder, args[0], at)
+        self.unit = duration_arg(self.builder, args, at)
 
     def create(self):
         predicate = self.builder.compile_lambda(self.args[0] if self.args else None, self.at)

@@ -12,6 +12,7 @@ points) or "batch" (groups of points, as `window` makes them). Most nodes pass o
 
 from __future__ import annotations
 
+from tickpy.data.values import Duration
 from tickpy.lang import ast
 from tickpy.pipeline.node import Node
 
@@ -25,6 +26,21 @@ def string_args(builder, args: list, at: ast.Node) -> list[str]:
         if not isinstance(value, str):
             raise builder.error(f"expected strings, got {value!r}", at)
     return list(args)
+
+
+def duration_arg(builder, args: list, at: ast.Node) -> int:
+    """The one argument of a property or node that takes a duration, in nanoseconds, or an error
+    at the property.
+
+    Every such argument is a Go time.Duration in Kapacitor's pipeline (the tolerance of join,
+    combine and flatten, the unit of derivative and stateDuration, shift, stats and deadman's
+    interval). Kapacitor hands the script's value to it through reflection, which refuses a
+    plain integer (`reflect.Set: value of type int64 is not assignable to type time.Duration`),
+    so only a duration is accepted here too."""
+    if len(args) != 1 or not isinstance(args[0], Duration):
+        given = repr(args[0]) if len(args) == 1 else f"{len(args)} arguments"
+        raise builder.error(f"expected a duration, got {given}", at)
+    return int(args[0])
 
 
 def flatten(values: list) -> list:
