@@ -97,20 +97,38 @@ def test_mistakes_name_the_problem_and_its_line(text, message, line):
 
 
 def test_aggregate_message_template_is_checked_like_kapacitor():
-    # services/alert/handlers.go NewAggregateHandler: the template must run on aggregateMessageData
-    handler, _ = parse("id: a\ntopic: cpu\nkind: aggregate\noptions:\n  interval: 1h30m\n  topic: b\n"
-                       "  message: '{{ .Count }} in {{ .Interval }}'\n")
-    assert handler.options["interval"] == "1h30m"  # stored as written; parsed when the handler is built
+    # services/alert/handlers.go NewAggregateHandler: the message is parsed as text/template
+    # "message", then executed once on an empty aggregateMessageData (Count, Interval); either
+    # failure refuses the handler. The texts after "invalid message template: " are Go's.
+    head = "id: a\ntopic: cpu\nkind: aggregate\noptions:\n  interval: 1h30m\n  topic: b\n"
+    handler, warnings = parse(head + "  message: '{{ .Count }} in {{ .Interval }}'\n")
+    assert warnings == []
+    assert handler.options == {"interval": "1h30m", "topic": "b", "message": "{{ .Count }} in {{ .Interval }}"}
+    for message, go_error in (
+            ("{{ .Count", "template: message:1: unclosed action"),
+            ("{{ .Cuont }}", 'template: message:1:3: executing "message" at <.Cuont>: '
+                             "can't evaluate field Cuont in type alert.aggregateMessageData")):
+        with pytest.raises(TickError) as caught:
+            parse(head + f"  message: '{message}'\n")
+        problem = caught.value
+        assert (problem.source_name, problem.line, problem.column) == ("h.yaml", 7, 3)  # the message key
+        assert problem.message == f"aggregate handler: invalid message template: {go_error}"
 
 
-def test_kinds_checked_by_their_own_handlers_accept_their_options():
-    for text in ("kind: post\noptions:\n  url: http://127.0.0.1:1/x\n  headers:\n    X-Team: ops\n",
-                 "kind: log\noptions:\n  path: /tmp/alerts.log\n  mode: 0644\n",
-                 "kind: exec\noptions:\n  prog: /bin/cat\n  args: [-u]\n",
-                 "kind: publish\noptions:\n  topics: [a, b]\n",
-                 "kind: pushover\n"):
-        handler, warnings = parse("id: x\ntopic: cpu\n" + text)
-        assert warnings == [] and handler.kind in text
+@pytest.mark.parametrize("text, kind, options", [
+    ("kind: post\noptions:\n  url: http://127.0.0.1:1/x\n  headers:\n    X-Team: ops\n",
+     "post", {"url": "http://127.0.0.1:1/x", "headers": {"X-Team": "ops"}}),
+    # Kapacitor's docs write the log handler's mode in octal (YAML 1.1 reads 0644 as 420)
+    ("kind: log\noptions:\n  path: /tmp/alerts.log\n  mode: 0644\n", "log", {"path": "/tmp/alerts.log", "mode": 0o644}),
+    ("kind: exec\noptions:\n  prog: /bin/cat\n  args: [-u]\n", "exec", {"prog": "/bin/cat", "args": ["-u"]}),
+    ("kind: publish\noptions:\n  topics: [a, b]\n", "publish", {"topics": ["a", "b"]}),
+    ("kind: pushover\n", "pushover", {}),
+])
+def test_kinds_checked_by_their_own_handlers_accept_their_options(text, kind, options):
+    handler, warnings = parse("id: x\ntopic: cpu\n" + text)
+    assert warnings == []
+    assert (handler.id, handler.topic, handler.kind, handler.match) == ("x", "cpu", kind, "")
+    assert handler.options == options
 
 
 def test_the_layout_shown_in_the_warning_masks_secrets():
