@@ -204,9 +204,10 @@ def _network_failure(request: OutgoingRequest, error: httpx.HTTPError) -> Attemp
     return Attempt(False, message, None, retryable=not certificate_problem)
 
 
-def retry_after_seconds(headers, body: bytes) -> float | None:
+def retry_after_seconds(headers, body: bytes, now: Callable[[], float] = time.time) -> float | None:
     """The wait a service asked for: `Retry-After` (seconds or HTTP date), else Discord's
-    JSON `retry_after` (seconds, possibly fractional)."""
+    JSON `retry_after` (seconds, possibly fractional). `now` (Unix seconds) is what a date is
+    counted from; tests pass a fixed clock."""
     header = headers.get("retry-after") if headers is not None else None
     if header:
         header = header.strip()
@@ -219,7 +220,7 @@ def retry_after_seconds(headers, body: bytes) -> float | None:
         except (TypeError, ValueError):
             when = None
         if when is not None:
-            return max(0.0, when.timestamp() - time.time())
+            return max(0.0, when.timestamp() - now())
     value = json_object(body).get("retry_after")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return max(0.0, float(value))
