@@ -7,6 +7,7 @@ recorder (`services.waits`), so the tests check which waits were asked for witho
 from __future__ import annotations
 
 import io
+import socket
 import threading
 from email.utils import formatdate
 
@@ -55,8 +56,14 @@ def test_retry_after_on_a_503_too(fake):
 
 
 def test_retry_after_as_an_http_date():
-    wait = retry_after_seconds({"retry-after": formatdate(timeval=None, usegmt=True)}, b"")
-    assert wait is not None and 0.0 <= wait <= 1.0
+    # RFC 9110 10.2.3: Retry-After is an HTTP-date or a number of seconds; its example date
+    # "Fri, 31 Dec 1999 23:59:59 GMT" (946684799 in Unix seconds). The wait is counted from `now`.
+    header = {"retry-after": "Fri, 31 Dec 1999 23:59:59 GMT"}
+    assert retry_after_seconds(header, b"", now=lambda: 946684799 - 120) == 120.0
+    assert retry_after_seconds(header, b"", now=lambda: 946684799 - 0.5) == 0.5
+    assert retry_after_seconds(header, b"", now=lambda: 946684799 + 30) == 0.0  # a date gone by: retry now
+    later = {"retry-after": formatdate(timeval=1_700_000_090, usegmt=True)}
+    assert retry_after_seconds(later, b"", now=lambda: 1_700_000_000) == 90.0
 
 
 def test_400_is_final_and_reported_with_the_services_text(fake):
@@ -157,6 +164,26 @@ def test_secrets_are_masked_in_failure_reports(fake):
     services.delivery.submit(request_to(url, secrets=url_secret(url)))
     [line] = services.delivery.close(10)
     assert "very-secret-token" not in line
+    # what was not delivered, and why, in the words of Kapacitor's httppost log
+    # (services/httppost/service.go: "POST returned non 2xx status code", code 401)
+    assert line == ("post: alert cpu:nil CRITICAL at 2023-11-14T22:13:20Z: not delivered "
+                    "(HTTP 401, after 1 attempt): POST returned non 2xx status code 401")
+
+
+def test_a_connection_error_shows_the_url_with_its_secret_masked():
+    # Nothing listens on a bound socket: the connection is refused, and the error names the URL,
+    # with the webhook token replaced and the host and port a user needs to check kept.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+        url = f"http://127.0.0.1:{port}/api/webhooks/1/very-secret-token"
+        services = services_for(Config(), max_attempts=1)
+        services.delivery.submit(request_to(url, secrets=url_secret(url)))
+        [line] = services.delivery.close(10)
+    assert "very-secret-token" not in line
+    assert line.startswith("post: alert cpu:nil CRITICAL at 2023-11-14T22:13:20Z: not delivered "
+                           f"(no response, gave up after 1 attempt): POST http://127.0.0.1:{port}/***: ")
+    assert "refused" in line.lower()
 
 
 def test_dry_run_prints_instead_of_sending(fake):
