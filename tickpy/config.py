@@ -107,7 +107,7 @@ class BasicAuth:
 class HTTPPostConfig:
     endpoint: str = ""
     url: str = ""
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict, repr=False)  # may hold an Authorization token
     basic_auth: BasicAuth = field(default_factory=BasicAuth)
     alert_template: str = ""
     alert_template_file: str = ""
@@ -148,6 +148,8 @@ _HTTPPOST_KEYS = {
 _DEADMAN_KEYS = {"interval": ("interval", "duration"), "threshold": ("threshold", float), "id": ("id", str),
                  "message": ("message", str), "global": ("global_", bool)}
 _BASIC_AUTH_KEYS = {"username": ("username", str), "password": ("password", str)}
+# Keys whose value is a credential (Config.secrets): a wrong type is described without its value.
+_SECRET_KEYS = frozenset({"token", "user-key", "url", "password"})
 
 
 @dataclass
@@ -340,35 +342,37 @@ def _decode_table(config: Config, table: dict, keys: dict, target, section: str,
 
 
 def _typed(config: Config, value, kind, section: str, key: str, index: int):
+    shown = _describe(value, with_value=key not in _SECRET_KEYS)
     if kind is bool:
         if isinstance(value, bool):
             return value
-        raise config.error(f"expected a boolean (true or false), got {_describe(value)}", section, key, index)
+        raise config.error(f"expected a boolean (true or false), got {shown}", section, key, index)
     if kind is str:
         if isinstance(value, str):
             return value
-        raise config.error(f"expected a string, got {_describe(value)}", section, key, index)
+        raise config.error(f"expected a string, got {shown}", section, key, index)
     if kind is float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
-        raise config.error(f"expected a number, got {_describe(value)}", section, key, index)
+        raise config.error(f"expected a number, got {shown}", section, key, index)
     if kind == "duration":
         try:
             return parse_go_duration(value) if isinstance(value, str) else _not_a_duration()
         except ValueError:
-            raise config.error(f'expected a duration such as "10s", got {_describe(value)}',
+            raise config.error(f'expected a duration such as "10s", got {shown}',
                                section, key, index) from None
     if kind is dict:  # httppost headers: a table of strings
         if not isinstance(value, dict):
-            raise config.error(f"expected a table of strings, got {_describe(value)}", section, key, index)
+            raise config.error(f"expected a table of strings, got {shown}", section, key, index)
         for name, item in value.items():
             if not isinstance(item, str):
-                raise config.error(f"header {name!r}: expected a string, got {_describe(item)}",
+                raise config.error(f"header {name!r}: expected a string, got "
+                                   f"{_describe(item, with_value=not _SENSITIVE_HEADER.search(name))}",
                                    section, key, index)
         return dict(value)
     if kind is BasicAuth:
         if not isinstance(value, dict):
-            raise config.error(f"expected a table with username and password, got {_describe(value)}",
+            raise config.error(f"expected a table with username and password, got {shown}",
                                section, key, index)
         auth = BasicAuth()
         _decode_table(config, value, _BASIC_AUTH_KEYS, auth, section, index)
@@ -380,13 +384,14 @@ def _not_a_duration():
     raise ValueError("not a duration")
 
 
-def _describe(value) -> str:
+def _describe(value, with_value: bool = True) -> str:
+    """What was found instead, for an error; the value itself only when it is not a secret."""
     if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
+        return f"a boolean ({str(value).lower()})" if with_value else "a boolean"
     if isinstance(value, str):
-        return f'a string ("{value}")'
+        return f'a string ("{value}")' if with_value else "a string"
     if isinstance(value, (int, float)):
-        return f"a number ({value})"
+        return f"a number ({value})" if with_value else "a number"
     if isinstance(value, list):
         return "an array"
     if isinstance(value, dict):
