@@ -346,10 +346,38 @@ def test_missing_file_is_a_clean_error(tmp_path):
 
 
 def test_errors_never_show_secrets(tmp_path):
+    path = str(tmp_path / "kapacitor.conf")
     text = REAL_WORLD_CONF.replace("embed-title = \"Errors\"", "embed-titel = \"Errors\"")
     error = error_of(tmp_path, text)
     assert "mysupersecrettoken" not in error.render()
     assert "errors-token" not in error.render()
+    # what the user needs: where, which key, and the keys [[discord]] has (services/discord/config.go)
+    assert error.render() == (
+        f"{path}:78:3: error: [[discord]] embed-titel: unknown key (known keys: enabled, default, url, "
+        "workspace, timestamp, username, avatar-url, embed-title, global, state-changes-only, ssl-ca, "
+        "ssl-cert, ssl-key, insecure-skip-verify)")
+
+
+@pytest.mark.parametrize("old, new, where, found", [
+    # services/pushover/config.go marks token and user-key `redact`; httppost's basic-auth too
+    ('token = "mysupersecrettoken"', "token = 987654321", "54:3: error: [pushover] token", "a number"),
+    ('user-key = "myuserkey"', "user-key = 987654321", "55:3: error: [pushover] user-key", "a number"),
+    ('url = "https://discord.com/api/webhooks/2/errors-token"', "url = 987654321",
+     "73:3: error: [[discord]] url", "a number"),
+])
+def test_a_secret_of_the_wrong_type_is_not_quoted(tmp_path, old, new, where, found):
+    error = error_of(tmp_path, REAL_WORLD_CONF.replace(old, new))
+    assert error.render() == f"{tmp_path / 'kapacitor.conf'}:{where}: expected a string, got {found}"
+    # a key that is not a secret still shows what was written
+    error = error_of(tmp_path, REAL_WORLD_CONF.replace('username = "AlertBot"', "username = 987654321"))
+    assert error.render().endswith(":64:3: error: [[discord]] username: expected a string, got a number (987654321)")
+
+
+def test_a_basic_auth_password_of_the_wrong_type_is_not_quoted(tmp_path):
+    error = error_of(tmp_path, REAL_WORLD_CONF + '[[httppost]]\nendpoint = "e"\nurl = "http://x.example.com"\n'
+                               'basic-auth = { username = "u", password = 987654321 }\n')
+    assert "987654321" not in error.render()
+    assert error.render().endswith("error: [[httppost]] password: expected a string, got a number")
 
 
 # -- a handler used while its service is disabled ------------------------------------------------
@@ -407,11 +435,19 @@ def test_the_example_config_loads():
 def test_repr_of_a_config_shows_no_secret(tmp_path):
     text = REAL_WORLD_CONF.replace("[[httppost]]", "") + (
         '[[httppost]]\nendpoint = "e"\nurl = "http://x.example.com"\n'
+        'headers = { Authorization = "Bearer header-secret" }\n'
         'basic-auth = { username = "u", password = "hunter2" }\n')
     config = load_config(write(tmp_path, text), environ={})
     shown = repr(config)
-    for hidden in ("mysupersecrettoken", "myuserkey", "alerts-token", "errors-token", "hunter2"):
+    for hidden in ("mysupersecrettoken", "myuserkey", "alerts-token", "errors-token", "hunter2", "header-secret"):
         assert hidden not in shown
+    # every secret it leaves out is one Config.secrets() masks elsewhere; the rest is there to read
+    assert {"mysupersecrettoken", "myuserkey", "hunter2", "Bearer header-secret"} <= {s.value for s in config.secrets()}
+    for visible in ("PushoverConfig(enabled=True, url='https://api.pushover.net/1/messages.json')",
+                    "workspace='guild-alerts'", "username='AlertBot'", "workspace='guild-errors'",
+                    "username='StatsBot'", "HTTPPostConfig(endpoint='e', url='http://x.example.com', "
+                    "basic_auth=BasicAuth(username='u')"):
+        assert visible in shown
 
 
 # -- [deadman] ------------------------------------------------------------------------------------
