@@ -121,6 +121,23 @@ def test_match_expressions_follow_kapacitors_functions_and_types():
         Match("level()")(hot)
 
 
+def test_match_expressions_are_kapacitors_lambdas():
+    # services/alert/handlers.go runs `match` with tick/stateful's evaluator (EvalBool), so its
+    # rules and texts are a where lambda's (tick/ast/types.go names the boolean type "boolean")
+    hot = event(level=Level.CRITICAL, duration=6 * 60 * 10**9, tags={"host": "serverA"})
+    with pytest.raises(MatchError) as error:
+        Match("changed() < changed()")(hot)
+    assert str(error.value) == "invalid comparison operator < for type boolean"
+    with pytest.raises(MatchError) as error:
+        Match("level()")(hot)
+    assert str(error.value) == "TypeGuard: expression returned unexpected type int, expected boolean"
+    assert Match("alertDuration() * 2 > 10m")(hot)  # duration * int is a duration
+    # every tag the expression names is looked up before it is evaluated (handlers.go match)
+    with pytest.raises(MatchError) as error:
+        Match('level() == CRITICAL OR "dc" == \'east\'')(hot)
+    assert str(error.value) == "no tag exists for dc"
+
+
 def test_publish_forwards_to_other_topics_and_a_circle_is_cut(store, tmp_path):
     services = registry_for(store,
                             StoredHandler("cpu", "fwd", "publish", "", {"topics": ["all"]}),

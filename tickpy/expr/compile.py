@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Optional, Protocol
+from typing import Mapping, Optional, Protocol
 
 from tickpy.data.values import Duration, Timestamp
 from tickpy.expr import goregex
@@ -433,8 +433,9 @@ class _Writer:
 
 
 class _Compiler:
-    def __init__(self, source_name: str):
+    def __init__(self, source_name: str, functions: Mapping[str, Builtin]):
         self.source_name = source_name
+        self.functions = functions  # name -> Builtin: the builtins and the caller's own
         self.w = _Writer()
         self.references: dict[str, str] = {}  # name -> local variable, in order of appearance
         self.stateful: dict[tuple, str] = {}  # (lambda scope, function name) -> state slot
@@ -458,7 +459,7 @@ class _Compiler:
                 raise self.error(str(problem), node) from None
             self._patterns[id(node)] = node_pattern
         elif isinstance(node, ast.Function):
-            builtin = BUILTINS.get(node.name)
+            builtin = self.functions.get(node.name)
             if builtin is None:
                 raise self.error(f'undefined function: "{node.name}"', node)
             if builtin.variadic:
@@ -518,7 +519,7 @@ class _Compiler:
         return holder
 
     def emit_function_type(self, node: ast.Function) -> str:
-        builtin = BUILTINS[node.name]
+        builtin = self.functions[node.name]
         arg_types = []
         for index, arg in enumerate(node.args):
             if type_may_fail(arg):
@@ -729,8 +730,8 @@ class _Compiler:
         return f"float({value})"
 
     def emit_call(self, node: ast.Function) -> str:
-        builtin = BUILTINS[node.name]
-        args = []
+        builtin = self.functions[node.name]
+        args = ["point"] if builtin.reads_point else []
         for index, arg in enumerate(node.args):
             if is_simple(arg):
                 args.append(self.emit_value(arg))
@@ -902,17 +903,21 @@ def _root_value_site(root: ast.Node) -> tuple[str, str]:
 
 
 def compile_lambda(node: ast.Node, variables: Optional[dict] = None,
-                   source_name: str = "<script>") -> CompiledLambda:
+                   source_name: str = "<script>",
+                   functions: Optional[Mapping[str, Builtin]] = None) -> CompiledLambda:
     """Compile an `ast.Lambda` (or a bare expression) once; raise TickError for problems a script
     has whatever the data: an unknown function or argument count, a bad regex, an undefined var,
-    an operator that cannot apply to the literal types it is given."""
+    an operator that cannot apply to the literal types it is given.
+
+    `functions` adds functions of the caller's own to the builtins, as Kapacitor's scope
+    dynamic functions do (a name in both is the builtin's: lookupFunc tries the builtins first)."""
     expression = node.expression if isinstance(node, ast.Lambda) else node
     resolved = _resolve(expression, dict(variables or {}), source_name)
-    compiler = _Compiler(source_name)
+    compiler = _Compiler(source_name, {**functions, **BUILTINS} if functions else BUILTINS)
     source = compiler.compile(resolved)
     namespace = dict(_RUNTIME)
     exec(compile(source, f"<lambda {source_name}:{node.line}:{node.column}>", "exec"), namespace)
-    state_builtins = [BUILTINS[name] for (_, name) in compiler.stateful]
+    state_builtins = [compiler.functions[name] for (_, name) in compiler.stateful]
     return _instantiate(namespace["_factory"], tuple(compiler.w.constants), state_builtins,
                         frozenset(compiler.references), source)
 

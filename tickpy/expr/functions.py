@@ -44,6 +44,9 @@ class Builtin:
     call: Optional[Callable] = None  # stateless implementation
     state_factory: Optional[Callable[[], Callable]] = None  # stateful: makes an implementation
     variadic: bool = False  # sprintf: a string, then anything
+    # The call also takes what the lambda runs on, first: functions a caller adds for its own
+    # lambdas, as Kapacitor's scope.SetDynamicFunc does (match expressions' level(), changed()).
+    reads_point: bool = False
 
     @property
     def stateful(self) -> bool:
