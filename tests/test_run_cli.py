@@ -32,3 +32,20 @@ def test_batch_tasks_are_refused_with_the_reason(tmp_path):
     result = run_tickpy("run", "--replay", "data.lp", "task.tick", cwd=tmp_path)
     assert result.returncode == 1
     assert "task.tick:1:1: error: batch tasks lint, but tickpy run cannot run them" in result.stderr
+
+
+def test_a_template_that_fails_to_execute_is_reported_on_its_node_and_the_run_goes_on(tmp_path):
+    # `{{ .Nope }}` parses, so it lints; executing it fails with Go's text/template error
+    # (`can't evaluate field Nope in type kapacitor.idInfo`, alert.go's idInfo struct). Kapacitor
+    # stops the task with it; a replay counts it on the alert node, sends nothing, and goes on.
+    (tmp_path / "task.tick").write_text(
+        "stream\n    |from()\n        .measurement('cpu')\n"
+        "    |alert()\n        .id('{{ .Nope }}')\n        .crit(lambda: \"usage_idle\" < 10)\n")
+    (tmp_path / "data.lp").write_text(DATA + "cpu,host=a usage_idle=7 2000000000\n")
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", "--events", "-", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert "alert2           in=2 out=0 errors=2" in result.stderr
+    assert ('2 x template: id:1:3: executing "id" at <.Nope>: '
+            "can't evaluate field Nope in type kapacitor.idInfo") in result.stderr

@@ -19,6 +19,7 @@ from tickpy.data.batch import Batch
 from tickpy.data.point import Point
 from tickpy.pipeline.grouping import batch_group_for_tags
 from tickpy.pipeline.node import Node
+from tickpy.template.errors import TemplateError
 
 
 class AlertNode(Node):
@@ -50,6 +51,8 @@ class AlertNode(Node):
         if not send:
             return
         event = self._event(point, level, state.duration, [_series_row(point)])
+        if event is None:
+            return
         self._send(event)
         if self.children:
             self.emit(self._augmented(point, event))
@@ -68,6 +71,8 @@ class AlertNode(Node):
         subject = Point(batch.name, batch.tags, highest.fields, time, batch.database,
                         batch.retention_policy, highest.line, batch.group)
         event = self._event(subject, level, state.duration, [_batch_row(batch)])
+        if event is None:
+            return
         self._send(event)
         if self.children:
             self.emit_batch(self._augmented_batch(batch, event))
@@ -78,12 +83,20 @@ class AlertNode(Node):
             state = self._states[group] = AlertState(self.rules)
         return state
 
-    def _event(self, subject: Point, level: Level, duration: int, series: list[dict]) -> AlertEvent:
+    def _event(self, subject: Point, level: Level, duration: int, series: list[dict]) -> AlertEvent | None:
         """The event for `subject`: the point, or for a batch a point standing for it (the
-        batch's name, group and tags, the chosen point's fields, the event time)."""
-        alert_id = self.templates.render_id(self.task_name, subject)
-        message, details = self.templates.render_message_and_details(
-            self.task_name, subject, alert_id, level.name, duration)
+        batch's name, group and tags, the chosen point's fields, the event time).
+
+        None when a template fails to execute (`{{ .Nope }}` parses, so lint accepts it).
+        Kapacitor stops the task with that error; a replay counts it on this node, where the
+        run's summary shows it, and goes on."""
+        try:
+            alert_id = self.templates.render_id(self.task_name, subject)
+            message, details = self.templates.render_message_and_details(
+                self.task_name, subject, alert_id, level.name, duration)
+        except TemplateError as error:
+            self.count_error(str(error))
+            return None
         previous = self._last_sent_level.get(alert_id, Level.OK)
         self._last_sent_level[alert_id] = level
         return AlertEvent(
