@@ -505,3 +505,21 @@ cpu,host=serverA value=9 0000000010
     assert sorted(mean.error_messages) == [
         "failed to aggregate point in batch: field value has wrong type: got int64 exp float64",
         "failed to aggregate point in batch: field value missing from point cannot aggregate"]
+
+
+@pytest.mark.parametrize("held", [False, True])
+def test_a_duration_field_gets_the_integer_reducer_which_refuses_it(held):
+    # influxql.go getFieldKind: the reducer follows reflect.TypeOf(value).Kind(), int64 for a
+    # time.Duration, so eval's durations realize the int64 reducer, whose convertIntegerPoint
+    # refuses each of them (influxql.gen.go: "field %s has wrong type: got %T exp int64"),
+    # rather than "invalid field kind"
+    data = """
+cpu,host=serverA value=1i 0000000000
+cpu,host=serverA value=2i 0000000001
+cpu,host=serverA value=9i 0000000010
+"""
+    call = "eval(lambda: duration(\"value\", 1s)).as('d')\n    |sum('d')"
+    _, task = run_script((HELD_SCRIPT if held else SCRIPT).format(call=call), srpl_lines(data))
+    total = next(node for node in task.nodes if node.kind == "sum")
+    assert total.error_messages == {
+        "failed to aggregate point in batch: field d has wrong type: got time.Duration exp int64": 2}

@@ -30,6 +30,7 @@ from typing import Callable, NamedTuple
 
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
+from tickpy.data.values import Duration
 from tickpy.expr.types import go_class_name, go_type_name
 from tickpy.pipeline.grouping import group_tags
 from tickpy.pipeline.node import Node
@@ -231,7 +232,7 @@ class InfluxQLNode(Node):
             self.count_error(problem)
             return False
         state.reducer = reducer
-        state.kind = type(point.fields[self.field])
+        state.kind = _reduced_class(point.fields[self.field])
         return True
 
     def _add(self, reducer, expected: type, point: Point, what: str) -> None:
@@ -249,7 +250,7 @@ class InfluxQLNode(Node):
         prefix = "failed to realize reduce context from fields"
         if value is _MISSING:
             return None, f'{prefix}: field "{self.field}" missing from point'
-        kind = _KINDS.get(type(value))
+        kind = _KINDS.get(_reduced_class(value))
         function = f"invalid influxql func {self.method} with field {self.field}"
         if kind is None:
             # Kapacitor prints the reflect.Kind; for uint64, the one field type that gets here,
@@ -348,11 +349,12 @@ class BatchReduction:
                 self.problems.append(problem)
                 return  # points before the first with the field do not count
             self.reducer = reducer
-            self.kind = type(value)
+            self.kind = _reduced_class(value)
             self.add = reducer.add
-            self.size += 1
-            self.add(value, point)
-            return
+            if type(value) is self.kind:
+                self.size += 1
+                self.add(value, point)
+                return
         self.size += 1
         self.problems.append(self.node.value_problem(value, self.kind, "failed to aggregate point in batch"))
 
@@ -389,3 +391,10 @@ class _StreamGroup:
 
 _MISSING = object()
 _KINDS = {float: FLOAT, int: INTEGER, str: STRING, bool: BOOLEAN}  # Unsigned is none of them
+
+
+def _reduced_class(value) -> type:
+    """The class of the values a reducer chosen by `value` takes. Kapacitor chooses by the
+    field's reflect.Kind, and a time.Duration's kind is int64: a duration field (eval can make
+    one) gets the int64 reducer, which then refuses it (`got time.Duration exp int64`)."""
+    return int if type(value) is Duration else type(value)
