@@ -354,6 +354,19 @@ def test_literal_type_errors_are_found_at_compile_time():
     assert (problem.line, problem.column) == (2, 22)
 
 
+@pytest.mark.parametrize("text, prefix", [
+    ("1 + 1.5 > 2", "Failed to handle left node: "),
+    ('"x" > 1 + 1.5', "Failed to handle right node: "),
+    ("abs(1 + 1.5) > 2.0", "Failed to handle left node: Failed to handle 1 argument: "),
+    ("!(1 + 1.5 > 2)", "Failed to handle node: Failed to handle left node: "),
+])
+def test_a_literal_type_error_below_the_root_names_the_way_down(text, prefix):
+    # NewEvalBinaryNode builds its operands first and wraps their errors ("Failed to handle
+    # left node: %v"), as NewEvalFunctionNode ("Failed to handle %v argument: %v") and
+    # NewEvalUnaryNode ("Failed to handle node: %v") do (tick/stateful)
+    assert compile_error(text).message == prefix + MISMATCH.format("int + float")
+
+
 def test_undefined_function_is_a_compile_error_with_its_position():
     problem = compile_error('nosuch("x") > 1')
     assert problem.message == 'undefined function: "nosuch"'

@@ -447,8 +447,13 @@ class _Compiler:
 
     # -- checks and preparation ----------------------------------------------------------------
 
-    def prepare(self, node: ast.Node) -> None:
-        """Compile-time work: regexes, functions, references, statically wrong operators."""
+    def prepare(self, node: ast.Node, context: str = "") -> None:
+        """Compile-time work: regexes, functions, references, statically wrong operators.
+
+        Kapacitor builds an operator's operands before the operator itself, and each evaluator
+        prefixes what went wrong below it (`Failed to handle left node: `, `Failed to handle 2
+        argument: `, eval_binary_node.go, eval_function_node.go, eval_unary_node.go): `context`
+        is the prefix so far, for an operator that is wrong whatever the data."""
         if isinstance(node, ast.Reference):
             if node.name not in self.references:
                 self.references[node.name] = f"r{len(self.references)}"
@@ -471,13 +476,20 @@ class _Compiler:
                 raise self.error(f"{node.name}() takes {wanted} argument{'' if counts == [1] else 's'}, "
                                  f"got {len(node.args)}", node)
         elif isinstance(node, ast.Binary):
+            self.prepare(node.left, context + "Failed to handle left node: ")
+            self.prepare(node.right, context + "Failed to handle right node: ")
             if not is_dynamic(node.left) and not is_dynamic(node.right):
                 left, right = static_type(node.left), static_type(node.right)
                 if (node.operator, left, right) not in OPERATOR_TABLE:
-                    raise self.error(operator_error(node.operator, left or InvalidType,
-                                                    right or InvalidType), node)
-        for child in _children(node):
-            self.prepare(child)
+                    raise self.error(context + operator_error(node.operator, left or InvalidType,
+                                                              right or InvalidType), node)
+            return
+        if isinstance(node, ast.Function):
+            for index, arg in enumerate(node.args):
+                self.prepare(arg, context + f"Failed to handle {index + 1} argument: ")
+            return
+        for child in _children(node):  # a unary operator's operand, a lambda's expression
+            self.prepare(child, context + "Failed to handle node: ")
 
     # -- Type() ---------------------------------------------------------------------------------
 
