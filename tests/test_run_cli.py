@@ -49,3 +49,24 @@ def test_a_template_that_fails_to_execute_is_reported_on_its_node_and_the_run_go
     assert "alert2           in=2 out=0 errors=2" in result.stderr
     assert ('2 x template: id:1:3: executing "id" at <.Nope>: '
             "can't evaluate field Nope in type kapacitor.idInfo") in result.stderr
+
+
+@pytest.mark.parametrize("last_line, refused", [
+    # join wants the edge of the node it was chained from (pipeline/node.go Join); its parents are
+    # linked in order a, b, and from3 (b) sends a stream.
+    ("a|join(b).as('a', 'b')", "cannot add child mismatched edges: from3:stream -> join5:batch"),
+    # union also wants its chained-from node's edge, but links its arguments first (Union).
+    ("b|union(a)", "cannot add child mismatched edges: window2:batch -> union5:stream"),
+])
+def test_joining_a_stream_with_batches_is_refused_as_kapacitor_refuses_to_start_the_task(
+        tmp_path, last_line, refused):
+    # The script is defined (lint accepts it); Kapacitor's task fails to start when it links the
+    # edges (node.go linkChild: parent name:provides -> child name:wants).
+    (tmp_path / "task.tick").write_text(
+        "var a = stream|from().measurement('cpu')|window().period(2s).every(2s)\n"
+        "var b = stream|from().measurement('cpu')\n" + last_line + "\n")
+    (tmp_path / "data.lp").write_text(DATA + "cpu,host=a usage_idle=7 3000000000\n")
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == f"task.tick:3:3: error: {refused}"

@@ -72,6 +72,7 @@ class _MultiParentBuilder(NodeBuilder):
         parent still sends at the end of the data (a union draining) reaches this node before it
         flushes its own sets."""
         if self._node is None:
+            self._check_edges()
             self._node = self.create()
             self._links_left = len(self.ordered_parents())
         self._links_left -= 1
@@ -82,6 +83,17 @@ class _MultiParentBuilder(NodeBuilder):
             created += child.instantiate()
             self._node.add_child(child.input_for(self))
         return created
+
+    def _check_edges(self) -> None:
+        """The node wants the edge of the node it was chained from (pipeline/node.go Join and
+        Union); a parent sending the other kind is refused when Kapacitor links the task's edges
+        (node.go linkChild), parents in the order they were linked: the script lints (it is
+        defined), but the task does not start."""
+        wants = self.parent.provides
+        for parent in self.ordered_parents():
+            if parent.provides != wants:
+                raise self.builder.error(f"cannot add child mismatched edges: {parent.node_id}:"
+                                         f"{parent.provides} -> {self.node_id}:{wants}", self.at)
 
     def input_for(self, parent: NodeBuilder) -> Node:
         for index, candidate in enumerate(self.ordered_parents()):
