@@ -415,3 +415,31 @@ def test_a_bad_template_given_through_a_var_is_reported_at_the_string():
 ])
 def test_templates_that_compile_are_clean(script):
     assert lint_tickscript(script, "t.tick") == []
+
+
+# Outside a lambda, tick/eval.go evaluates a binary expression once with the lambda evaluator
+# (stateful.NewExpression then Eval), so its operator table and determineError texts apply
+# (tick/stateful/eval_binary_node.go, evaluation_funcs.go; expr_test.go for the texts).
+SEE = ". see bool(), int(), float(), string(), duration()"
+
+
+@pytest.mark.parametrize("expression, column, message", [
+    ("'a' - 'b'", 13, "invalid math operator - for type string"),
+    ("TRUE AND 1", 14, "mismatched type to binary operator. got boolean AND int" + SEE),
+    ("5m + 1", 12, "mismatched type to binary operator. got duration + int" + SEE),
+    ("1 + 1.5", 11, "mismatched type to binary operator. got int + float" + SEE),
+    ("'a' < 1", 13, "mismatched type to binary operator. got string < int" + SEE),
+])
+def test_expression_outside_a_lambda_with_operands_the_operator_cannot_take(expression, column, message):
+    error = only_error(f"var x = {expression}\nstream\n    |from()\n        .measurement(x)\n")
+    assert (error.line, error.column, error.message) == (1, column, message)
+
+
+@pytest.mark.parametrize("expression, use", [
+    ("1 < 2.5", "|where(lambda: x)"),                    # int and float compare
+    ("5m * 2", "|window().period(x).every(x)"),        # duration * int is a duration
+    ("10m / 1m", "|window().periodCount(x).everyCount(1)"),  # duration / duration is an int
+    ("'cpu' + '_total'", "|where(lambda: \"host\" == x)"),  # strings concatenate
+])
+def test_expressions_outside_a_lambda_that_kapacitor_evaluates(expression, use):
+    assert errors(f"var x = {expression}\nstream\n    |from()\n    {use}\n") == []

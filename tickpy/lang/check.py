@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, Optional
 
+from tickpy.data.values import Duration
 from tickpy.lang import ast
 from tickpy.lang import catalogue as cat
 from tickpy.lang.errors import ERROR, WARNING, TickError
@@ -59,6 +60,10 @@ TEMPLATE_VAR_TYPES = {
 
 LEVEL_PROPERTIES = {"Crit", "Warn", "Info"}
 COMPARISONS = {"<", "<=", ">", ">=", "==", "!="}
+# Literal kinds as the lambda evaluator's types, for expressions outside lambdas; and back.
+_OPERAND_TYPES = {cat.STRING: str, cat.INT: int, cat.FLOAT: float, cat.BOOL: bool,
+                  cat.DURATION: Duration}
+_RESULT_KINDS = {kind: name for name, kind in _OPERAND_TYPES.items()}
 DURATION_TEXT = re.compile(r"^\d+(\.\d+)?(u|µ|ms|s|m|h|d|w)$")
 
 # A template checker takes the property name (`message`, `embedTitle`, ...) and the template text,
@@ -282,16 +287,18 @@ class _Checker:
             return UNKNOWN_VALUE
         left = self.expression(node.left)
         right = self.expression(node.right)
-        if UNKNOWN in (left.kind, right.kind):
+        if left.kind not in _OPERAND_TYPES or right.kind not in _OPERAND_TYPES:
+            return UNKNOWN_VALUE if UNKNOWN in (left.kind, right.kind) else Value(left.kind, source=node)
+        # Kapacitor evaluates it with the lambda evaluator (tick/stateful), so its operator table
+        # and error texts apply; imported here, as few scripts have such expressions.
+        from tickpy.expr.compile import OPERATOR_TABLE, operator_error
+
+        operands = (_OPERAND_TYPES[left.kind], _OPERAND_TYPES[right.kind])
+        result = OPERATOR_TABLE.get((node.operator, *operands))
+        if result is None:
+            self.error(node, operator_error(node.operator, *operands))
             return UNKNOWN_VALUE
-        if node.operator in COMPARISONS or node.operator in ("AND", "OR", "=~", "!~"):
-            return Value(cat.BOOL, source=node)
-        plain = (cat.INT, cat.FLOAT, cat.STRING, cat.BOOL)
-        if left.kind != right.kind and left.kind in plain and right.kind in plain:
-            self.error(node, f"mismatched type to binary operator. got {left.kind} {node.operator} "
-                       f"{right.kind}")
-            return UNKNOWN_VALUE
-        return Value(left.kind, source=node)
+        return Value(_RESULT_KINDS[result], source=node)
 
     def global_function(self, node: ast.Function) -> Value:
         if node.name == "time":
