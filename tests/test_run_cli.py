@@ -70,3 +70,32 @@ def test_joining_a_stream_with_batches_is_refused_as_kapacitor_refuses_to_start_
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert result.stderr.strip().splitlines()[-1] == f"task.tick:3:3: error: {refused}"
+
+
+def _log_script(tmp_path, mode: str) -> str:
+    return ("stream\n    |from()\n        .measurement('cpu')\n    |alert()\n        .crit(lambda: TRUE)\n"
+            f"        .log('{tmp_path / 'alerts.log'}')\n            .mode({mode})\n")
+
+
+def test_a_log_mode_beyond_32_bits_is_cut_as_go_cuts_it_to_a_file_mode(tmp_path):
+    # alert.go: os.FileMode(log.Mode) keeps the low 32 bits of the int64; the permission bits of
+    # 99999999999 (0x174876E7FF) are 0777. Python's os.open refused the number (OverflowError).
+    (tmp_path / "task.tick").write_text(_log_script(tmp_path, "99999999999"))
+    (tmp_path / "data.lp").write_text(DATA)
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert (tmp_path / "alerts.log").read_text().count("\n") == 1
+
+
+@pytest.mark.parametrize("mode, shown", [("0444", "-r--r--r--"), ("4294967296", "----------")])
+def test_a_log_mode_the_owner_cannot_write_is_refused_as_kapacitor_refuses_it(tmp_path, mode, shown):
+    # services/alert/handlers.go LogHandlerConfig.Validate: "invalid file mode %v, must be user
+    # writable", %v being Go's FileMode.String(); 1<<32 is a non-zero int64 whose FileMode is 0.
+    (tmp_path / "task.tick").write_text(_log_script(tmp_path, mode))
+    (tmp_path / "data.lp").write_text(DATA)
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"task.tick:6:10: error: log handler: invalid file mode {shown}, must be user writable")
+    assert not (tmp_path / "alerts.log").exists()

@@ -175,6 +175,22 @@ def test_handler_file_mistakes_are_reported_with_their_line(home):
     assert result.returncode == 1 and "h.yaml:3:1:" in result.stderr
 
 
+@pytest.mark.parametrize("option, line, message", [
+    ("mode: abc", 6, 'log handler: option "mode" must be a number such as 0644, got \'abc\''),
+    ("mode: 0444", 6, "log handler: invalid file mode -r--r--r--, must be user writable"),
+    ("path: 5", 5, 'log handler: option "path" must be a string, got 5'),
+])
+def test_a_log_handler_file_with_a_mode_or_path_of_the_wrong_kind_is_one_line(home, option, line, message):
+    # services/alert/handlers.go: the options decode into LogHandlerConfig (path string, mode
+    # os.FileMode) and Validate wants the owner's write bit; YAML 1.1 reads 0444 as octal.
+    # Before, the first and last stopped with an internal error (ValueError, TypeError).
+    path = "" if option.startswith("path") else "  path: /tmp/alerts.log\n"
+    (home / "h.yaml").write_text(f"id: x\ntopic: cpu\nkind: log\noptions:\n{path}  {option}\n")
+    result = tickpy(home, "define-topic-handler", "h.yaml")
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"h.yaml:{line}:3: error: {message}"
+
+
 def test_secret_options_are_masked_in_show_topic_handler(home):
     (home / "h.yaml").write_text("id: x\ntopic: cpu\nkind: post\noptions:\n"
                                  "  url: https://hooks.example.com/secret-token\n"

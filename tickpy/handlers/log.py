@@ -55,6 +55,43 @@ class LogHandler(Handler):
             self._descriptor = None
 
 
+# Go's os.FileMode bits that are not permission bits, highest first, with the letters its
+# String() shows for them (io/fs FileMode); setuid, setgid and sticky reach the file.
+_GO_MODE_LETTERS = "dalTLDpSugct?"
+_GO_SETUID, _GO_SETGID, _GO_STICKY = 1 << 23, 1 << 22, 1 << 20
+
+
+def go_file_mode(value) -> int:
+    """`.mode(n)` as Kapacitor holds it: os.FileMode(n), the number cut to 32 bits (0 keeps the
+    default 0600; 1<<32 does not, and is refused). A mode without the owner's write bit is refused, as Kapacitor's
+    LogHandlerConfig.Validate refuses it (services/alert/handlers.go)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TickError(f'log handler: option "mode" must be a number such as 0644, got {value!r}')
+    mode = value & 0xFFFFFFFF if value else DEFAULT_MODE
+    if not mode & 0o200:
+        raise TickError(f"log handler: invalid file mode {_go_mode_string(mode)}, must be user writable")
+    return mode
+
+
+def _go_mode_string(mode: int) -> str:
+    """FileMode.String(): a letter per special bit set (or -), then rwxrwxrwx."""
+    special = "".join(letter for index, letter in enumerate(_GO_MODE_LETTERS) if mode & (1 << (31 - index)))
+    permissions = "".join(letter if mode & (1 << (8 - index)) else "-" for index, letter in enumerate("rwxrwxrwx"))
+    return (special or "-") + permissions
+
+
+def _posix_mode(mode: int) -> int:
+    """The permission bits os.OpenFile gives the new file for a Go FileMode (syscallMode)."""
+    bits = mode & 0o777
+    if mode & _GO_SETUID:
+        bits |= 0o4000
+    if mode & _GO_SETGID:
+        bits |= 0o2000
+    if mode & _GO_STICKY:
+        bits |= 0o1000
+    return bits
+
+
 @register("log")
 def make_log_handler(options: dict, services) -> LogHandler:
     unknown = set(options) - {"path", "mode"}
@@ -62,4 +99,7 @@ def make_log_handler(options: dict, services) -> LogHandler:
         raise TickError(f'log handler: unknown option "{sorted(unknown)[0]}" (known: path, mode)')
     if "path" not in options:
         raise TickError("log handler: option path is required")
-    return LogHandler(options["path"], int(options.get("mode") or DEFAULT_MODE), services)
+    if not isinstance(options["path"], str):
+        raise TickError(f'log handler: option "path" must be a string, got {options["path"]!r}')
+    mode = go_file_mode(options.get("mode") or 0)
+    return LogHandler(options["path"], _posix_mode(mode), services)
