@@ -99,3 +99,33 @@ def test_a_log_mode_the_owner_cannot_write_is_refused_as_kapacitor_refuses_it(tm
     assert result.stderr.strip().splitlines()[-1] == (
         f"task.tick:6:10: error: log handler: invalid file mode {shown}, must be user writable")
     assert not (tmp_path / "alerts.log").exists()
+
+
+def _post_script(post: str) -> str:
+    return ("stream\n    |from()\n        .measurement('cpu')\n    |alert()\n        .crit(lambda: TRUE)\n"
+            f"        {post}\n")
+
+
+def test_a_post_url_that_does_not_parse_is_a_failed_delivery_not_a_stuck_sender(tmp_path):
+    # services/httppost/service.go: http.NewRequest refuses the URL ("failed to create HTTP
+    # request") and the event is dropped. The sending thread died on httpx.InvalidURL, printed
+    # a traceback, and the run waited for the shutdown deadline.
+    (tmp_path / "task.tick").write_text(_post_script(".post('http://[::1')"))
+    (tmp_path / "data.lp").write_text(DATA)
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "Traceback" not in result.stderr and "deadline" not in result.stderr
+    assert "deliveries post: sent=0 failed=1" in result.stderr
+    assert "not delivered (no response, after 1 attempt): POST http://[::1: " in result.stderr
+
+
+def test_a_negative_post_timeout_means_no_timeout(fake, tmp_path):
+    # services/httppost/service.go Handle sets a deadline only `if h.timeout > 0`. A negative
+    # timeout reached the socket (ValueError: Timeout value out of range) in the sending thread.
+    (tmp_path / "task.tick").write_text(_post_script(f".post('{fake.base_url}/hook').timeout(-1s)"))
+    (tmp_path / "data.lp").write_text(DATA)
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "Traceback" not in result.stderr
+    assert "deliveries post: sent=1 failed=0" in result.stderr
+    assert [request.path for request in fake.requests] == ["/hook"]

@@ -182,6 +182,10 @@ def send_once(pool: ClientPool, request: OutgoingRequest, timeout: float | None 
         )
     except httpx.HTTPError as error:
         return _network_failure(request, error)
+    except httpx.InvalidURL as error:
+        # `.post('http://[::1')`: Kapacitor's http.NewRequest refuses it and drops the event;
+        # sending again would fail the same way.
+        return Attempt(False, request.redacted(f"{request.method} {request.url}: {error}"), None, retryable=False)
     return read_response(request, response.status_code, response.headers, response.content)
 
 

@@ -78,13 +78,19 @@ def parse_timeout(value) -> float | None:
     if isinstance(value, bool):
         raise TickError(f'post handler: option "timeout" must be a duration, got {value!r}')
     if isinstance(value, int):
-        return int(value) / 1e9
+        return _positive_seconds(int(value))
     if isinstance(value, str):
         try:
-            return parse_go_duration(value.strip()) / 1e9 or None
+            return _positive_seconds(parse_go_duration(value.strip()))
         except ValueError:
             pass
     raise TickError(f'post handler: option "timeout" must be a duration such as "10s", got {value!r}')
+
+
+def _positive_seconds(ns: int) -> float | None:
+    """Kapacitor sets a deadline only for a timeout above zero (services/httppost/service.go
+    Handle): `.timeout(-1s)` means none, as 0 does."""
+    return ns / 1e9 if ns > 0 else None
 
 
 class PostHandler(Handler):
