@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from conftest import ROOT, run_tickpy
 
 SCRIPT = """stream
@@ -84,3 +86,49 @@ def test_notifications_are_captured_not_sent(tmp_path):
     assert result.returncode == 1
     assert "notification 2:" in result.stdout and "contains='priority=2'" in result.stdout
     assert "token=***" in result.stdout and "mysupersecrettoken" not in result.stdout
+
+
+CASE = "  - name: c\n    points: 'cpu,host=a usage_idle=5 +0s'\n"
+
+
+@pytest.mark.parametrize("suite, shown", [
+    ("tests: [1]\n", "FAIL {path}: case 1\n  each test is a mapping with name, points and alerts"),
+    ("tests:\n" + CASE + "    alerts: [1]\n",
+     "{path}: error: `alerts:` is a list of mappings, such as - {{time: +10s, level: CRITICAL}}"),
+    ("tests:\n" + CASE + "    notifications: 'pushover'\n", "{path}: error: `notifications:` is a list of mappings"),
+    ("tests:\n" + CASE + "    alerts: [{time: +99999999999999999999h}]\n",
+     "{path}: error: time '+99999999999999999999h' is out of range (int64 nanoseconds"),
+    ("tests:\n  - name: c\n    points: 'cpu,host=a usage_idle=5 2023-11-14T22:13:20.abcZ'\n",
+     "{path}: error: invalid time '2023-11-14T22:13:20.abcZ': use +30s (relative) or RFC3339"),
+    ("tests:\n  - name: c\n    points_file: missing.lp\n", "{path}: error: points_file missing.lp: No such file or directory"),
+    ("tests:\n  - name: c\n    points_file: binary.lp\n",
+     "{path}: error: points_file binary.lp: not a UTF-8 text file (byte 0 cannot be decoded)"),
+    ("handlers: [missing.yaml]\ntests:\n" + CASE, "{path}: error: handler file"),
+    ("handlers: h.yaml\ntests:\n" + CASE, "{path}: error: `handlers:` is a list of topic handler file paths"),
+    ("config: [a]\ntests:\n" + CASE, "{path}: error: `config:` is the path of a kapacitor.conf"),
+])
+def test_a_test_file_of_the_wrong_shape_fails_with_a_line_saying_what_is_wrong(tmp_path, suite, shown):
+    # Each of these stopped `tickpy test` with an internal error (AttributeError, TypeError,
+    # FileNotFoundError, UnicodeDecodeError, OverflowError, ValueError).
+    (tmp_path / "cpu.tick").write_text(SCRIPT)
+    (tmp_path / "binary.lp").write_bytes(b"\xff\x00")
+    path = tmp_path / "t.yaml"
+    path.write_text("scripts: [cpu.tick]\n" + suite)
+    result = run_tickpy("test", str(path), cwd=ROOT)
+    assert result.returncode == 1
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    assert shown.format(path=path) in result.stdout
+    assert result.stdout.splitlines()[-1] == "0 passed, 1 failed"
+
+
+@pytest.mark.parametrize("scripts, shown", [
+    ("scripts: 5\n", "`scripts:` is a list of paths or {name: ..., tick: ...}"),
+    ("scripts: [binary.tick]\n", "script binary.tick: not a UTF-8 text file (byte 0 cannot be decoded)"),
+])
+def test_scripts_that_cannot_be_read_fail_the_file(tmp_path, scripts, shown):
+    (tmp_path / "binary.tick").write_bytes(b"\xff\x00")
+    path = tmp_path / "t.yaml"
+    path.write_text(scripts + "tests:\n" + CASE)
+    result = run_tickpy("test", str(path), cwd=ROOT)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [f"FAIL {path}: {path}: error: {shown}", "0 passed, 1 failed"]

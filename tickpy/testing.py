@@ -84,11 +84,20 @@ class _Suite:
     cases: list[dict]
 
 
+def _read_text(path: Path, what: str, test_path: str) -> str:
+    """A file the suite names, as UTF-8 text; TickError naming it when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise TickError(f"{what}: {error.strerror or error}", source_name=test_path) from None
+    except UnicodeDecodeError as error:
+        raise TickError(f"{what}: not a UTF-8 text file (byte {error.start} cannot be decoded)",
+                        source_name=test_path) from None
+
+
 def _load_suite(path: Path) -> _Suite:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise TickError(f"cannot read: {error.strerror}", source_name=str(path)) from None
+        document = yaml.safe_load(_read_text(path, "cannot read", str(path)))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise TickError(f"not valid YAML: {getattr(error, 'problem', error)}",
@@ -96,21 +105,26 @@ def _load_suite(path: Path) -> _Suite:
     if not isinstance(document, dict) or not isinstance(document.get("tests"), list):
         raise TickError("a test file needs `scripts:` and a list of `tests:`", source_name=str(path))
     folder = path.parent
-    scripts = [_script(folder, entry, str(path)) for entry in document.get("scripts") or []]
+    script_entries = document.get("scripts") or []
+    if not isinstance(script_entries, list):
+        raise TickError("`scripts:` is a list of paths or {name: ..., tick: ...}", source_name=str(path))
+    scripts = [_script(folder, entry, str(path)) for entry in script_entries]
     if not scripts:
         raise TickError("no scripts under test: list them under `scripts:`", source_name=str(path))
     config = document.get("config")
+    if config is not None and not isinstance(config, str):
+        raise TickError("`config:` is the path of a kapacitor.conf", source_name=str(path))
+    handlers = document.get("handlers") or []
+    if not isinstance(handlers, list) or not all(isinstance(h, str) for h in handlers):
+        raise TickError("`handlers:` is a list of topic handler file paths", source_name=str(path))
     return _Suite(path, scripts, str(folder / config) if config else None,
-                  [str(folder / h) for h in document.get("handlers") or []], document["tests"])
+                  [str(folder / h) for h in handlers], document["tests"])
 
 
 def _script(folder: Path, entry, test_path: str) -> tuple[str, str, str]:
     if isinstance(entry, str):
         script_path = folder / entry
-        try:
-            return script_path.stem, str(script_path), script_path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise TickError(f"script {entry}: {error.strerror}", source_name=test_path) from None
+        return script_path.stem, str(script_path), _read_text(script_path, f"script {entry}", test_path)
     if isinstance(entry, dict) and "tick" in entry:
         name = str(entry.get("name", "inline"))
         return name, f"{test_path} ({name})", str(entry["tick"])
@@ -122,17 +136,29 @@ def _script(folder: Path, entry, test_path: str) -> tuple[str, str, str]:
 
 
 def _run_case(suite: _Suite, number: int, case: dict) -> CaseResult:
+    if not isinstance(case, dict):
+        return CaseResult(f"case {number}", False, ["each test is a mapping with name, points and alerts"])
     name = str(case.get("name") or f"case {number}")
     try:
         start = _start_time(case.get("start"))
         lines = _points(suite, case, start)
         events, notifications = _replay(suite, lines)
-        problems = _compare_alerts(case.get("alerts") or [], events, start)
+        problems = _compare_alerts(_mappings(case, "alerts"), events, start)
         if "notifications" in case:
-            problems += _compare_notifications(case["notifications"] or [], notifications)
+            problems += _compare_notifications(_mappings(case, "notifications"), notifications)
     except TickError as error:
+        if error.source_name == "<script>":  # a mistake in the case itself: name the test file
+            error.source_name = str(suite.path)
         return CaseResult(name, False, [error.render()])
     return CaseResult(name, not problems, problems)
+
+
+def _mappings(case: dict, key: str) -> list[dict]:
+    """`alerts:` or `notifications:`: a list of mappings, or a TickError saying so."""
+    items = case.get(key) or []
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise TickError(f"`{key}:` is a list of mappings, such as - {{time: +10s, level: CRITICAL}}")
+    return items
 
 
 def _replay(suite: _Suite, lines: list[str]) -> tuple[list[AlertEvent], list[str]]:
@@ -148,7 +174,12 @@ def _replay(suite: _Suite, lines: list[str]) -> tuple[list[AlertEvent], list[str
 
     captured = _Capture()
     services = Services(config=load_config(suite.config_path, environ={}), dry_run=True, out=captured)
-    handlers: list[StoredHandler] = [read_handler_file(path)[0] for path in suite.handler_paths]
+    handlers: list[StoredHandler] = []
+    for path in suite.handler_paths:
+        try:
+            handlers.append(read_handler_file(path)[0])
+        except OSError as error:
+            raise TickError(f"handler file {path}: {error.strerror or error}", source_name=str(suite.path)) from None
     services.topics = TopicRegistry(services, _HandlersOnly(handlers))
     events: list[AlertEvent] = []
     services.event_listeners.append(events.append)
@@ -202,13 +233,15 @@ def _start_time(value) -> int:
 def _absolute(text: str) -> int:
     """RFC3339 (`2023-11-14T22:13:20Z`, fractions allowed) or integer nanoseconds."""
     if text.isdigit():
-        return int(text)
+        return _in_range(int(text), text)
     main, _, fraction = text.rstrip("Z").partition(".")
     try:
         moment = datetime.fromisoformat(main).replace(tzinfo=timezone.utc)
     except ValueError:
         raise TickError(f"invalid time {text!r}: use +30s (relative) or RFC3339") from None
-    return int(moment.timestamp()) * 10**9 + int((fraction or "0").ljust(9, "0")[:9])
+    if fraction and not fraction.isdigit():
+        raise TickError(f"invalid time {text!r}: use +30s (relative) or RFC3339")
+    return _in_range(int(moment.timestamp()) * 10**9 + int((fraction or "0").ljust(9, "0")[:9]), text)
 
 
 def _time(text, start: int) -> int:
@@ -216,14 +249,24 @@ def _time(text, start: int) -> int:
     relative = _RELATIVE.match(text)
     if relative:
         amount, unit = relative.groups()
-        return start + int(float(amount) * _UNIT_NS[unit])
+        return _in_range(start + int(float(amount) * _UNIT_NS[unit]), text)
     return _absolute(text)
+
+
+def _in_range(ns: int, text: str) -> int:
+    """Times are int64 nanoseconds since 1970, as in line protocol and Go's UnixNano."""
+    if not -(2**63) <= ns < 2**63:
+        raise TickError(f"time {text!r} is out of range (int64 nanoseconds: 1677-09-21 to 2262-04-11)")
+    return ns
 
 
 def _points(suite: _Suite, case: dict, start: int) -> list[str]:
     """Line protocol with each line's time (last field) made absolute nanoseconds."""
     if "points_file" in case:
-        text = (suite.path.parent / case["points_file"]).read_text(encoding="utf-8")
+        points_file = case["points_file"]
+        if not isinstance(points_file, str):
+            raise TickError("`points_file:` is the path of a line protocol file")
+        text = _read_text(suite.path.parent / points_file, f"points_file {points_file}", str(suite.path))
     else:
         text = str(case.get("points") or "")
     lines = []
