@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import run_tickpy
@@ -129,3 +131,31 @@ def test_a_negative_post_timeout_means_no_timeout(fake, tmp_path):
     assert "Traceback" not in result.stderr
     assert "deliveries post: sent=1 failed=0" in result.stderr
     assert [request.path for request in fake.requests] == ["/hook"]
+
+
+def test_an_aggregate_interval_of_nanoseconds_does_not_tick_through_every_empty_interval(tmp_path):
+    # `interval: 5` is 5ns (a YAML number is nanoseconds, as Kapacitor's time.Duration). Each
+    # point moves the replay clock by a second: 200 million ticks, of which only the first after
+    # an event can publish (aggregateHandler publishes nothing for an empty interval). The run
+    # used to go through every one of them and never end.
+    (tmp_path / "task.tick").write_text(
+        "stream\n    |from()\n        .measurement('cpu')\n    |alert()\n"
+        "        .crit(lambda: \"usage_idle\" < 10)\n        .topic('cpu')\n")
+    (tmp_path / "data.lp").write_text("cpu,host=a usage_idle=5 1000000000\ncpu,host=a usage_idle=50 2000000000\n"
+                                      "cpu,host=a usage_idle=5 3000000000\n")
+    (tmp_path / "agg.yaml").write_text("id: agg\ntopic: cpu\nkind: aggregate\noptions:\n"
+                                       "  interval: 5\n  topic: summary\n")
+    (tmp_path / "out.yaml").write_text(f"id: out\ntopic: summary\nkind: log\noptions:\n"
+                                       f"  path: {tmp_path / 'summary.log'}\n")
+    env = {"TICKPY_HOME": str(tmp_path / "home")}
+    for handler in ("agg.yaml", "out.yaml"):
+        assert run_tickpy("define-topic-handler", handler, cwd=tmp_path, env=env).returncode == 0
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", cwd=tmp_path, env=env, timeout=30)
+    assert result.returncode == 0, result.stderr
+    summaries = [json.loads(line) for line in (tmp_path / "summary.log").read_text().splitlines()]
+    # The events of 1s and 2s are each published at the first tick after them; the last one is
+    # still gathering when the data ends (dropped, as Kapacitor drops it on close).
+    assert [(s["message"], s["details"]) for s in summaries] == [
+        ("Received 1 events in the last 5ns.", "cpu:nil is CRITICAL"),
+        ("Received 1 events in the last 5ns.", "cpu:nil is OK"),
+    ]
