@@ -191,6 +191,18 @@ def test_a_log_handler_file_with_a_mode_or_path_of_the_wrong_kind_is_one_line(ho
     assert result.stderr.strip() == f"h.yaml:{line}:3: error: {message}"
 
 
+@pytest.mark.parametrize("url", ["http://[::1/hook", "https://hooks.example.com:99999/secret-token"])
+def test_a_post_url_python_cannot_split_is_shown_masked_whole(home, url):
+    # An unclosed IPv6 bracket or a port out of range made urllib raise while the URL was being
+    # masked: show-topic-handler stopped with an internal error (ValueError).
+    (home / "h.yaml").write_text(f"id: x\ntopic: cpu\nkind: post\noptions:\n  url: '{url}'\n")
+    assert tickpy(home, "define-topic-handler", "h.yaml").returncode == 0
+    result = tickpy(home, "show-topic-handler", "cpu", "x")
+    assert result.returncode == 0, result.stderr
+    assert 'Options: {"url":"***"}' in result.stdout
+    assert "secret-token" not in result.stdout and "hook" not in result.stdout
+
+
 def test_secret_options_are_masked_in_show_topic_handler(home):
     (home / "h.yaml").write_text("id: x\ntopic: cpu\nkind: post\noptions:\n"
                                  "  url: https://hooks.example.com/secret-token\n"

@@ -41,7 +41,10 @@ def url_secret(url: str | None) -> list[Secret]:
     """
     if not url:
         return []
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # `http://[::1`: not a URL; hide all of it
+        return [Secret(url)]
     found = [Secret(url, redact_url(url))]
     path_and_query = parts.path + (f"?{parts.query}" if parts.query else "")
     if len(path_and_query) > 1:
@@ -65,14 +68,18 @@ def basic_auth_secrets(username: str, password: str) -> list[Secret]:
 
 def redact_url(url: str) -> str:
     """`https://discord.com/***` for `https://discord.com/api/webhooks/1/abc`."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # an unclosed IPv6 bracket, a port out of range: nothing safe to show
+        return MASK
     if not parts.scheme or not parts.hostname:
         return MASK
     host = parts.hostname
     if ":" in host:
         host = f"[{host}]"
-    if parts.port:
-        host += f":{parts.port}"
+    if port:
+        host += f":{port}"
     return f"{parts.scheme}://{host}/{MASK}"
 
 
