@@ -203,6 +203,17 @@ def test_a_post_url_python_cannot_split_is_shown_masked_whole(home, url):
     assert "secret-token" not in result.stdout and "hook" not in result.stdout
 
 
+def test_a_post_timeout_beyond_a_go_duration_is_refused(home):
+    # A Go time.Duration is int64 nanoseconds; the number reached the socket of the sending
+    # thread (OverflowError) and every delivery waited for the shutdown deadline.
+    (home / "h.yaml").write_text("id: x\ntopic: cpu\nkind: post\noptions:\n  url: http://127.0.0.1:1/\n"
+                                 "  timeout: 99999999999999999999999\n")
+    result = tickpy(home, "define-topic-handler", "h.yaml")
+    assert result.returncode == 1
+    assert result.stderr.strip() == ('h.yaml:6:3: error: post handler: option "timeout" is out of range for '
+                                     'a duration (int64 nanoseconds), got 99999999999999999999999')
+
+
 def test_secret_options_are_masked_in_show_topic_handler(home):
     (home / "h.yaml").write_text("id: x\ntopic: cpu\nkind: post\noptions:\n"
                                  "  url: https://hooks.example.com/secret-token\n"

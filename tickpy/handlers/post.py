@@ -78,6 +78,9 @@ def parse_timeout(value) -> float | None:
     if isinstance(value, bool):
         raise TickError(f'post handler: option "timeout" must be a duration, got {value!r}')
     if isinstance(value, int):
+        if not -(2**63) <= value < 2**63:
+            raise TickError(f'post handler: option "timeout" is out of range for a duration '
+                            f'(int64 nanoseconds), got {value!r}')
         return _positive_seconds(int(value))
     if isinstance(value, str):
         try:
