@@ -159,3 +159,22 @@ def test_an_aggregate_interval_of_nanoseconds_does_not_tick_through_every_empty_
         ("Received 1 events in the last 5ns.", "cpu:nil is CRITICAL"),
         ("Received 1 events in the last 5ns.", "cpu:nil is OK"),
     ]
+
+
+@pytest.mark.parametrize("section, shown", [
+    ("[[discord]]\n  enabled = true\n  url = 'http://[::1/api/webhooks/1/secret-hook'\n",
+     "kapacitor.conf:3:3: error: [[discord]] url: invalid webhook URL (expected http:// or https://)"),
+    ("[pushover]\n  enabled = true\n  token = 't'\n  user-key = 'u'\n  url = 'http://[::1'\n",
+     'kapacitor.conf:5:3: error: [pushover] url: invalid URL "http://[::1"'),
+])
+def test_a_service_url_with_an_unclosed_ipv6_bracket_is_a_config_error(tmp_path, section, shown):
+    # Go's url.Parse refuses it ("missing ']' in host"), so the service's Validate does; urllib
+    # raised ValueError while the URL was checked: an internal error in run, lint, service-tests.
+    (tmp_path / "kapacitor.conf").write_text(section)
+    (tmp_path / "task.tick").write_text("stream\n    |from()\n        .measurement('cpu')\n")
+    (tmp_path / "data.lp").write_text(DATA)
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", "--config", "kapacitor.conf", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == shown
+    assert "secret-hook" not in result.stderr

@@ -540,7 +540,10 @@ def _validate_httppost(config: Config) -> None:
 
 
 def _is_http_url(url: str) -> bool:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # `http://[::1`: Go's url.Parse refuses it too (missing ']' in host)
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
