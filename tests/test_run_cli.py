@@ -178,3 +178,21 @@ def test_a_service_url_with_an_unclosed_ipv6_bracket_is_a_config_error(tmp_path,
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1] == shown
     assert "secret-hook" not in result.stderr
+
+
+def test_an_event_with_an_infinite_value_is_reported_as_not_written_and_the_run_goes_on(tmp_path):
+    # 5.0 / 0.0 is +Inf in Go; encoding/json refuses it ("json: unsupported value: +Inf").
+    # Kapacitor's log, tcp and exec handlers log "failed to marshal alert data json" and send
+    # nothing (services/alert/handlers.go); the encoding error stopped the run (internal error).
+    (tmp_path / "task.tick").write_text(
+        "stream\n    |from()\n        .measurement('cpu')\n    |eval(lambda: \"usage_idle\" / \"z\")\n"
+        f"        .as('x')\n    |alert()\n        .crit(lambda: TRUE)\n        .log('{tmp_path / 'alerts.log'}')\n")
+    (tmp_path / "data.lp").write_text("cpu,host=a usage_idle=5,z=0 1000000000\ncpu,host=a usage_idle=5,z=2 2000000000\n")
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", "--events", "-", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert [json.loads(line)["data"]["series"][0]["values"][0][-1] for line in result.stdout.splitlines()] == [2.5]
+    assert ("tickpy run: --events: alert cpu:nil CRITICAL at 1970-01-01T00:00:01Z not written: "
+            "failed to marshal alert data json: json: unsupported value: +Inf") in result.stderr
+    assert f"deliveries log {tmp_path / 'alerts.log'}: sent=1 failed=1" in result.stderr
+    assert (tmp_path / "alerts.log").read_text().count("\n") == 1

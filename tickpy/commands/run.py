@@ -69,10 +69,7 @@ def _run(args: argparse.Namespace) -> int:
         services.delivery = DeliveryQueue(services.report)
     events_out = _open_events(args.events)
     if events_out is not None:
-        from tickpy.handlers.gojson import encode
-        from tickpy.handlers.post import alert_data
-
-        services.event_listeners.append(lambda event: events_out.write(encode(alert_data(event))))
+        services.event_listeners.append(_event_writer(events_out))
 
     sources = [_load_script(path) for path in args.scripts] if args.scripts else _stored_tasks(store)
     tasks = []
@@ -100,6 +97,26 @@ def _run(args: argparse.Namespace) -> int:
         for hint in _unrouted_hints(tasks, services.report.points_read):
             print(hint, file=sys.stderr)
     return EXIT_OK
+
+
+def _event_writer(out):
+    """Writes each event as Kapacitor's JSON. One with NaN or ±Inf in its data has no JSON (Go's
+    encoder refuses it, and Kapacitor's log handler logs that and writes nothing): it is
+    skipped with a line on stderr saying so."""
+    from tickpy.handlers.gojson import GoJSONError, encode
+    from tickpy.handlers.options import describe_event
+    from tickpy.handlers.post import alert_data
+
+    def write(event) -> None:
+        try:
+            text = encode(alert_data(event))
+        except GoJSONError as error:
+            print(f"tickpy run: --events: {describe_event(event)} not written: "
+                  f"failed to marshal alert data json: {error}", file=sys.stderr)
+            return
+        out.write(text)
+
+    return write
 
 
 def _dbrp(text: str) -> tuple[str, str]:

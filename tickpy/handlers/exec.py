@@ -9,7 +9,7 @@ import subprocess
 
 from tickpy.alert.event import AlertEvent
 from tickpy.handlers.base import Handler, register
-from tickpy.handlers.gojson import encode
+from tickpy.handlers.gojson import GoJSONError, encode
 from tickpy.handlers.post import alert_data
 from tickpy.lang.errors import TickError
 
@@ -26,8 +26,12 @@ class ExecHandler(Handler):
         self.services = services
 
     def handle(self, event: AlertEvent) -> None:
-        body = encode(alert_data(event))
         name = f"exec {self.argv[0]}"
+        try:
+            body = encode(alert_data(event))
+        except GoJSONError as error:  # NaN or ±Inf in the data: Kapacitor logs it, runs nothing
+            self.services.report.delivery(name, False, f"failed to marshal alert data json: {error}")
+            return
         if getattr(self.services, "dry_run", False):
             self.services.out.write(f"{name} {' '.join(self.argv[1:])} <<< {body}")
             return

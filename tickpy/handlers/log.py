@@ -13,7 +13,7 @@ import os
 
 from tickpy.alert.event import AlertEvent
 from tickpy.handlers.base import Handler, register
-from tickpy.handlers.gojson import encode
+from tickpy.handlers.gojson import GoJSONError, encode
 from tickpy.handlers.post import alert_data
 from tickpy.lang.errors import TickError
 
@@ -32,7 +32,13 @@ class LogHandler(Handler):
         self._descriptor: int | None = None
 
     def handle(self, event: AlertEvent) -> None:
-        line = encode(alert_data(event))
+        try:
+            line = encode(alert_data(event))
+        except GoJSONError as error:  # NaN or ±Inf in the data: Kapacitor logs it, writes nothing
+            report = getattr(self.services, "report", None)
+            if report is not None:
+                report.delivery(f"log {self.path}", False, f"failed to marshal alert data json: {error}")
+            return
         if getattr(self.services, "dry_run", False):
             self.services.out.write(f"log {self.path}: {line}")
             return

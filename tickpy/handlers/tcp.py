@@ -10,7 +10,7 @@ import socket
 
 from tickpy.alert.event import AlertEvent
 from tickpy.handlers.base import Handler, register
-from tickpy.handlers.gojson import encode
+from tickpy.handlers.gojson import GoJSONError, encode
 from tickpy.handlers.post import alert_data
 from tickpy.lang.errors import TickError
 
@@ -26,8 +26,12 @@ class TcpHandler(Handler):
         self.services = services
 
     def handle(self, event: AlertEvent) -> None:
-        text = encode(alert_data(event))
         name = f"tcp {self.address[0]}:{self.address[1]}"
+        try:
+            text = encode(alert_data(event))
+        except GoJSONError as error:  # NaN or ±Inf in the data: Kapacitor logs it, sends nothing
+            self.services.report.delivery(name, False, f"failed to marshal alert data json: {error}")
+            return
         if getattr(self.services, "dry_run", False):
             self.services.out.write(f"{name}: {text}")
             return
