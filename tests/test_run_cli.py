@@ -196,3 +196,17 @@ def test_an_event_with_an_infinite_value_is_reported_as_not_written_and_the_run_
             "failed to marshal alert data json: json: unsupported value: +Inf") in result.stderr
     assert f"deliveries log {tmp_path / 'alerts.log'}: sent=1 failed=1" in result.stderr
     assert (tmp_path / "alerts.log").read_text().count("\n") == 1
+
+
+@pytest.mark.parametrize("port", ["99999", "99999999999999999999999"])
+def test_a_tcp_port_out_of_range_is_a_failed_delivery(tmp_path, port):
+    # Go's net.Dial refuses it ("dial tcp: address h:99999: invalid port"); the tcp handler logs
+    # that and drops the event. The longer port stopped the run (OverflowError in the socket).
+    (tmp_path / "task.tick").write_text("stream\n    |from()\n        .measurement('cpu')\n    |alert()\n"
+                                        f"        .crit(lambda: TRUE)\n        .tcp('127.0.0.1:{port}')\n")
+    (tmp_path / "data.lp").write_text(DATA)
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert f"deliveries tcp 127.0.0.1:{port}: sent=0 failed=1" in result.stderr
+    assert f"  failed: tcp 127.0.0.1:{port}: dial tcp: address 127.0.0.1:{port}: invalid port" in result.stderr

@@ -36,6 +36,9 @@ class TcpHandler(Handler):
             self.services.out.write(f"{name}: {text}")
             return
         body = (text + "\n").encode("utf-8")
+        if not 0 <= self.address[1] <= 65535:  # Go's net.Dial refuses it; the event is dropped
+            self.services.report.delivery(name, False, f"dial tcp: address {name[4:]}: invalid port")
+            return
         try:
             with socket.create_connection(self.address, timeout=TIMEOUT_SECONDS) as connection:
                 connection.sendall(body)
