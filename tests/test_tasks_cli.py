@@ -214,6 +214,20 @@ def test_a_post_timeout_beyond_a_go_duration_is_refused(home):
                                      'a duration (int64 nanoseconds), got 99999999999999999999999')
 
 
+@pytest.mark.parametrize("value, shown", [(".nan", "NaN"), ("-.inf", "-Inf")])
+def test_a_handler_option_json_cannot_hold_is_refused_when_defined(home, value, shown):
+    # Kapacitor's client sends the handler as JSON, and encoding/json refuses NaN and infinities
+    # ("json: unsupported value: NaN"). The handler was stored, and show-topic-handler stopped
+    # with an internal error when it encoded the options.
+    (home / "h.yaml").write_text(f"id: x\ntopic: cpu\nkind: exec\noptions:\n  prog: /bin/true\n"
+                                 f"  args: [1, {value}]\n")
+    result = tickpy(home, "define-topic-handler", "h.yaml")
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"h.yaml:4:1: error: options: json: unsupported value: {shown}"
+    shown_handler = tickpy(home, "show-topic-handler", "cpu", "x")
+    assert "internal error" not in shown_handler.stderr and shown_handler.returncode == 1
+
+
 def test_secret_options_are_masked_in_show_topic_handler(home):
     (home / "h.yaml").write_text("id: x\ntopic: cpu\nkind: post\noptions:\n"
                                  "  url: https://hooks.example.com/secret-token\n"

@@ -16,6 +16,7 @@ standard layout, so the examples work when pasted.
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import yaml
@@ -104,6 +105,10 @@ def validate_handler(handler: StoredHandler, path: str = "<handler>", text: str 
     configuration may differ between the two)."""
     from tickpy.alert.match import Match
 
+    bad_number = _first_non_finite(handler.options)
+    if bad_number is not None:  # `.nan` or `.inf` in YAML: Kapacitor's client cannot send it as JSON
+        shown = "NaN" if bad_number != bad_number else ("+Inf" if bad_number > 0 else "-Inf")
+        raise TickError(f"options: json: unsupported value: {shown}", _line_of(text, "options") or 1, 1, path)
     try:
         Match(handler.match)
     except TickError as error:
@@ -113,6 +118,18 @@ def validate_handler(handler: StoredHandler, path: str = "<handler>", text: str 
     except TickError as error:
         line = _line_of_option(text, error.message, handler.options)
         raise TickError(error.message, line, _indent_of(text, line) + 1, path) from None
+
+
+def _first_non_finite(value) -> float | None:
+    """The first NaN or infinity among the options (Go's encoding/json refuses them)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return value
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        found = _first_non_finite(item)
+        if found is not None:
+            return found
+    return None
 
 
 def _check_options(kind: str, options: dict) -> None:
