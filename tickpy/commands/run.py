@@ -103,16 +103,16 @@ def _event_writer(out):
     """Writes each event as Kapacitor's JSON. One with NaN or ±Inf in its data has no JSON (Go's
     encoder refuses it, and Kapacitor's log handler logs that and writes nothing): it is
     skipped with a line on stderr saying so."""
-    from tickpy.handlers.gojson import GoJSONError, encode
+    from tickpy.handlers.gojson import GoJSONError
     from tickpy.handlers.options import describe_event
-    from tickpy.handlers.post import alert_data
+    from tickpy.handlers.post import alert_data_json
 
     def write(event) -> None:
         try:
-            text = encode(alert_data(event))
+            text = alert_data_json(event)
         except GoJSONError as error:
-            print(f"tickpy run: --events: {describe_event(event)} not written: "
-                  f"failed to marshal alert data json: {error}", file=sys.stderr)
+            print(f"tickpy run: --events: {describe_event(event)} not written: {error}",
+                  file=sys.stderr)
             return
         out.write(text)
 

@@ -9,8 +9,8 @@ import subprocess
 
 from tickpy.alert.event import AlertEvent
 from tickpy.handlers.base import Handler, register
-from tickpy.handlers.gojson import GoJSONError, encode
-from tickpy.handlers.post import alert_data
+from tickpy.handlers.gojson import GoJSONError
+from tickpy.handlers.post import alert_data_json
 from tickpy.lang.errors import TickError
 
 TIMEOUT_SECONDS = 30.0
@@ -28,9 +28,9 @@ class ExecHandler(Handler):
     def handle(self, event: AlertEvent) -> None:
         name = f"exec {self.argv[0]}"
         try:
-            body = encode(alert_data(event))
-        except GoJSONError as error:  # NaN or ±Inf in the data: Kapacitor logs it, runs nothing
-            self.services.report.delivery(name, False, f"failed to marshal alert data json: {error}")
+            body = alert_data_json(event)
+        except GoJSONError as error:  # NaN or ±Inf in the data: nothing goes out
+            self.services.report.delivery(name, False, str(error))
             return
         if getattr(self.services, "dry_run", False):
             self.services.out.write(f"{name} {' '.join(self.argv[1:])} <<< {body}")

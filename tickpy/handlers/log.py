@@ -13,8 +13,8 @@ import os
 
 from tickpy.alert.event import AlertEvent
 from tickpy.handlers.base import Handler, register
-from tickpy.handlers.gojson import GoJSONError, encode
-from tickpy.handlers.post import alert_data
+from tickpy.handlers.gojson import GoJSONError
+from tickpy.handlers.post import alert_data_json
 from tickpy.lang.errors import TickError
 
 DEFAULT_MODE = 0o600
@@ -33,11 +33,11 @@ class LogHandler(Handler):
 
     def handle(self, event: AlertEvent) -> None:
         try:
-            line = encode(alert_data(event))
-        except GoJSONError as error:  # NaN or ±Inf in the data: Kapacitor logs it, writes nothing
+            line = alert_data_json(event)
+        except GoJSONError as error:  # NaN or ±Inf in the data: nothing goes out
             report = getattr(self.services, "report", None)
             if report is not None:
-                report.delivery(f"log {self.path}", False, f"failed to marshal alert data json: {error}")
+                report.delivery(f"log {self.path}", False, str(error))
             return
         if getattr(self.services, "dry_run", False):
             self.services.out.write(f"log {self.path}: {line}")

@@ -56,6 +56,16 @@ def alert_data(event: AlertEvent) -> dict:
     return data
 
 
+def alert_data_json(event: AlertEvent) -> str:
+    """alert.Data as Kapacitor's log, tcp and exec handlers write it (Go's Encoder, newline
+    included). Go's encoder refuses NaN and ±Inf (an eval can make them): then GoJSONError,
+    worded as Kapacitor logs it, and the handler sends nothing."""
+    try:
+        return gojson.encode(alert_data(event))
+    except gojson.GoJSONError as error:
+        raise gojson.GoJSONError(f"failed to marshal alert data json: {error}") from None
+
+
 def alert_template_data(event: AlertEvent) -> dict:
     """alert.Data as a Go template sees it (field names as in the struct)."""
     return {

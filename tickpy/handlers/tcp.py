@@ -10,8 +10,8 @@ import socket
 
 from tickpy.alert.event import AlertEvent
 from tickpy.handlers.base import Handler, register
-from tickpy.handlers.gojson import GoJSONError, encode
-from tickpy.handlers.post import alert_data
+from tickpy.handlers.gojson import GoJSONError
+from tickpy.handlers.post import alert_data_json
 from tickpy.lang.errors import TickError
 
 TIMEOUT_SECONDS = 5.0
@@ -28,9 +28,9 @@ class TcpHandler(Handler):
     def handle(self, event: AlertEvent) -> None:
         name = f"tcp {self.address[0]}:{self.address[1]}"
         try:
-            text = encode(alert_data(event))
-        except GoJSONError as error:  # NaN or ±Inf in the data: Kapacitor logs it, sends nothing
-            self.services.report.delivery(name, False, f"failed to marshal alert data json: {error}")
+            text = alert_data_json(event)
+        except GoJSONError as error:  # NaN or ±Inf in the data: nothing goes out
+            self.services.report.delivery(name, False, str(error))
             return
         if getattr(self.services, "dry_run", False):
             self.services.out.write(f"{name}: {text}")
