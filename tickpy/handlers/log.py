@@ -69,8 +69,8 @@ _GO_SETUID, _GO_SETGID, _GO_STICKY = 1 << 23, 1 << 22, 1 << 20
 
 def go_file_mode(value) -> int:
     """`.mode(n)` as Kapacitor holds it: os.FileMode(n), the number cut to 32 bits (0 keeps the
-    default 0600; 1<<32 does not, and is refused). A mode without the owner's write bit is refused, as Kapacitor's
-    LogHandlerConfig.Validate refuses it (services/alert/handlers.go)."""
+    default 0600; 1<<32 does not, and is refused). A mode without the owner's write bit is
+    refused, as Kapacitor's LogHandlerConfig.Validate refuses it (services/alert/handlers.go)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TickError(f'log handler: option "mode" must be a number such as 0644, got {value!r}')
     mode = value & 0xFFFFFFFF if value else DEFAULT_MODE
