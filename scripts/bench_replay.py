@@ -17,9 +17,10 @@ Generates N points (50 hosts, 3 fields; scripts/gen_points.py), then times, in t
 
 and prints points per second for each and the ratio to the bare loop (targets: 0.5 for 2, 0.4
 for 3); the floor's ratio bounds what any pipeline can reach, and the ceiling's what any
-engine written in Python could reach. Peak memory (max RSS) is printed
-after each step: it must not grow with the file, since points are streamed. Each step runs
-`--repeat` times and its fastest run counts, so a busy machine disturbs the ratios less. Figures, not assertions: run it before and after engine changes.
+engine written in Python could reach. Peak memory (max RSS) is printed after each step: it
+must not grow with the file, since points are streamed. Each step runs `--repeat` times and its
+fastest run counts, so a busy machine disturbs the ratios less. Figures, not assertions: run it
+before and after engine changes.
 """
 
 from __future__ import annotations
@@ -135,15 +136,18 @@ def main() -> int:
         log = os.path.join(folder, "alerts.log")
         generate(data, args.points, hosts=50)
         print(f"{args.points:,} points, 50 hosts, 3 fields")
-        bare = timed("bare loop (read, split, compare)", args.points, args.repeat, bare_loop, data)
-        alert = timed("tickpy from|alert", args.points, args.repeat, tickpy_replay, data, ALERT_SCRIPT.format(log=log))
+        points, repeat = args.points, args.repeat
+        bare = timed("bare loop (read, split, compare)", points, repeat, bare_loop, data)
+        alert = timed("tickpy from|alert", points, repeat, tickpy_replay, data,
+                      ALERT_SCRIPT.format(log=log))
         print(f"ratio tickpy / bare loop: {alert / bare:.2f} (target 0.5)")
-        window = timed("tickpy window|mean|alert", args.points, args.repeat, tickpy_replay, data,
+        window = timed("tickpy window|mean|alert", points, repeat, tickpy_replay, data,
                        WINDOW_SCRIPT.format(log=log))
         print(f"ratio window pipeline / bare loop: {window / bare:.2f} (target 0.4)")
-        floor = timed("tickpy from (read and route only)", args.points, args.repeat, tickpy_replay, data, FLOOR_SCRIPT)
+        floor = timed("tickpy from (read and route only)", points, repeat, tickpy_replay, data,
+                      FLOOR_SCRIPT)
         print(f"ratio floor / bare loop: {floor / bare:.2f} (no pipeline can do better)")
-        ceiling = timed("hand-written alert loop (ceiling)", args.points, args.repeat, fused_minimum, data)
+        ceiling = timed("hand-written alert loop (ceiling)", points, repeat, fused_minimum, data)
         print(f"ratio ceiling / bare loop: {ceiling / bare:.2f} (no Python engine can do better)")
     return 0
 
