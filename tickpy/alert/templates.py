@@ -33,9 +33,13 @@ class AlertTemplates:
                  details_text: str = DEFAULT_DETAILS):
         self._id = None if id_text == DEFAULT_ID else compile_alert_template("id", id_text)
         self._message = None if message_text == DEFAULT_MESSAGE else compile_alert_template("message", message_text)
-        self._details = (None if details_text in ("", DEFAULT_DETAILS)
-                         else compile_alert_template("details", details_text))
-        self._no_details = details_text == ""
+        # How the details are made from the data: none, Kapacitor's default, or the template.
+        if details_text == "":
+            self._render_details = None
+        elif details_text == DEFAULT_DETAILS:
+            self._render_details = default_details
+        else:
+            self._render_details = compile_alert_template("details", details_text).render
 
     def render_id(self, task_name: str, point) -> str:
         if self._id is None:
@@ -51,12 +55,10 @@ class AlertTemplates:
             message = f"{alert_id} is {level_name}"
         else:
             message = self._message.render(data)
-        if self._no_details:
+        if self._render_details is None:
             return message, ""
         data["Message"] = message
-        if self._details is None:
-            return message, default_details(data)
-        return message, self._details.render(data)
+        return message, self._render_details(data)
 
 
 def default_details(data: dict) -> str:
