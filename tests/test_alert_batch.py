@@ -126,15 +126,19 @@ def test_batch_alert_all_needs_every_point():
     assert events[-1].time == START + 28 * S
 
 
-def test_batch_alert_state_changes_only():
-    # TestBatch_AlertStateChangesOnly: two events, CRITICAL at the first point (0s) and the
-    # recovery at the last batch's time (38s) with duration 38s
-    task, events = build("""stream|from()
+# TestBatch_AlertStateChangesOnly's alert (batcher_test.go)
+STATE_CHANGES_ONLY = """stream|from()
     |alert()
         .crit(lambda: "mean" > 90)
         .stateChangesOnly()
         .levelField('level')
-        .details('')""")
+        .details('')"""
+
+
+def test_batch_alert_state_changes_only():
+    # TestBatch_AlertStateChangesOnly: two events, CRITICAL at the first point (0s) and the
+    # recovery at the last batch's time (38s) with duration 38s
+    task, events = build(STATE_CHANGES_ONLY)
     feed(task, CPU_TOTAL, {"cpu": "cpu-total"})
     assert [(e.id, e.message, e.time - START, e.duration, e.level.name, e.previous_level.name)
             for e in events] == [
@@ -178,12 +182,7 @@ def test_batch_alert_ignores_empty_batches():
     # alerts_triggered / crits_triggered / oks_triggered statistics) and leaves the group's state
     # as it was: TestBatch_AlertStateChangesOnly's data with an empty batch before, between and
     # after its batches gives that test's two events, not a recovery at an empty batch.
-    task, events = build("""stream|from()
-    |alert()
-        .crit(lambda: "mean" > 90)
-        .stateChangesOnly()
-        .levelField('level')
-        .details('')""")
+    task, events = build(STATE_CHANGES_ONLY)
     capture = capture_after(task, "alert2")
     alert = next(node for node in task.nodes if node.id == "alert2")
     tags = {"cpu": "cpu-total"}

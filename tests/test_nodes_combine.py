@@ -169,11 +169,16 @@ def test_combine_checks_its_names_as_kapacitor_does(properties, message):
     ("|flatten().tolerance()", "0 arguments"),
     ("|stats(10)", "10"),
     ("|deadman(1.0, 10)", "10"),
+    ("|derivative('v').unit(5)", "5"),
+    ("|derivative('v').unit()", "0 arguments"),
+    ("|stateDuration(lambda: TRUE).unit('1s')", "'1s'"),
+    ("|shift(5)", "5"),
 ])
-def test_a_duration_argument_refuses_a_plain_integer(chain, given):
+def test_a_duration_argument_takes_a_duration_only(chain, given):
     # Their Go type is time.Duration (pipeline/join.go, combine.go, flatten.go Tolerance;
-    # node.go Stats and Deadman's interval): tick/eval.go sets it through reflection, which
-    # refuses an int64, so Kapacitor fails the task there
+    # node.go Stats, Deadman's interval and Shift; derivative.go and state_tracking.go Unit):
+    # tick/eval.go sets it through reflection, which refuses an int64 or a string, so Kapacitor
+    # fails the task there
     script = f"var other = stream|from()\nstream\n    |from()\n    {chain}\n"
     with pytest.raises(TickError) as error:
         run(script, [])

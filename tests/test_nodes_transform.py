@@ -772,17 +772,3 @@ def test_eval_tag_of_a_non_string_names_its_go_type():
                          "m v=1 0", "eval2")
     assert set(node(task, "eval2").error_messages) == {
         "error evaluating expression: result of a tag expression must be of type string, got time.Duration"}
-
-
-@pytest.mark.parametrize("chain, given", [
-    ("|derivative('v').unit(5)", "5"),
-    ("|derivative('v').unit()", "0 arguments"),
-    ("|stateDuration(lambda: TRUE).unit('1s')", "'1s'"),
-    ("|shift(5)", "5"),
-])
-def test_a_duration_argument_takes_a_duration_only(chain, given):
-    # pipeline/derivative.go, state_tracking.go Unit and node.go Shift are time.Duration, which
-    # tick/eval.go's reflection does not fill from an int64 or a string
-    with pytest.raises(TickError) as error:
-        build("stream|from()" + chain)
-    assert error.value.message == f"expected a duration, got {given}"
