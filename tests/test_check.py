@@ -443,3 +443,20 @@ def test_expression_outside_a_lambda_with_operands_the_operator_cannot_take(expr
 ])
 def test_expressions_outside_a_lambda_that_kapacitor_evaluates(expression, use):
     assert errors(f"var x = {expression}\nstream\n    |from()\n    {use}\n") == []
+
+
+# tick/eval.go evalUnary: "invalid arugument to '-' %v" (Kapacitor's spelling), at the operator,
+# with the operand as Go's %v prints it (a var is looked up first).
+@pytest.mark.parametrize("declarations, message", [
+    ("var x = -'a'", "invalid arugument to '-' a"),
+    ("var s = 'ab c'\nvar x = -s", "invalid arugument to '-' ab c"),
+    ("var x = -TRUE", "invalid arugument to '-' true"),
+    ("var x = -/a.b/", "invalid arugument to '-' a.b"),
+    ("var x = !5m", "invalid arugument to '!' 5m0s"),
+    ("var x = !1.5", "invalid arugument to '!' 1.5"),
+    ("var x = !100000000.0", "invalid arugument to '!' 1e+08"),
+    ("var x = !3", "invalid arugument to '!' 3"),
+])
+def test_unary_operator_on_a_value_it_cannot_take(declarations, message):
+    error = only_error(f"{declarations}\nstream\n    |from()\n        .measurement(x)\n")
+    assert (error.line, error.column, error.message) == (declarations.count("\n") + 1, 9, message)

@@ -271,8 +271,9 @@ class _Checker:
             return Value(operand.kind, source=node)
         if node.operator == "!" and operand.kind == cat.BOOL:
             return Value(cat.BOOL, source=node)
-        self.error(node, f"invalid argument to '{node.operator}': "
-                   f"{KIND_WORDS.get(operand.kind, operand.kind)}")
+        # Kapacitor's text (tick/eval.go evalUnary), its misspelling included, so that a
+        # search for the message finds Kapacitor's issues about it.
+        self.error(node, f"invalid arugument to '{node.operator}' {_go_value_text(operand)}")
         return UNKNOWN_VALUE
 
     def binary_outside_lambda(self, node: ast.Binary) -> Value:
@@ -660,6 +661,25 @@ def _is_number_literal(node: ast.Node) -> bool:
     if isinstance(node, ast.Unary) and node.operator == "-":
         node = node.operand
     return isinstance(node, (ast.Number, ast.Duration))
+
+
+def _go_value_text(value: Value) -> str:
+    """The operand as Go's `%v` prints it, for a literal (directly or through a var); other
+    values (nodes, lambdas, lists) print as Go pointers there, so they are named by kind."""
+    source = value.source
+    if isinstance(source, ast.String):
+        return source.value
+    if isinstance(source, ast.Bool):
+        return "true" if source.value else "false"
+    if isinstance(source, ast.Regex):
+        return source.pattern
+    if isinstance(source, ast.Number):
+        from tickpy.template.gofmt import format_float_g  # only on this error: keeps lint cold start small
+        return str(source.value) if source.is_int else format_float_g(source.value)
+    if isinstance(source, ast.Duration):
+        from tickpy.template.gotime import duration_string
+        return duration_string(source.nanoseconds)
+    return KIND_WORDS.get(value.kind, value.kind)
 
 
 def _suggestion(name: str, candidates: Iterable[str], others: Iterable[str] = (),
