@@ -318,3 +318,19 @@ def test_run_routes_points_by_dbrp_from_headers_or_the_dbrp_flag(home):
 
     wrong = tickpy(home, "run", "--replay", "plain.lp", "--dbrp", "telegraf")
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
+
+
+@pytest.mark.parametrize("text, error", [
+    # Go's encoding/json (Kapacitor's -vars reader) has no NaN or Infinity; Python's json does.
+    ('{"x": {"type": "float",\n "value": NaN}}',
+     "vars.json:2:11: error: invalid JSON in vars file: invalid character 'N' looking for beginning of value\n"),
+    ('{"x": {"type": "float", "value": -Infinity}}',
+     "vars.json:1:35: error: invalid JSON in vars file: invalid character 'I' in numeric literal\n"),
+    ('{"x": {"type": "string", "value": "NaN"}, "y": {"type": "float", "value": Infinity}}',
+     "vars.json:1:75: error: invalid JSON in vars file: invalid character 'I' looking for beginning of value\n"),
+])
+def test_vars_file_with_nan_or_infinity_is_refused_as_go_refuses_it(home, text, error):
+    (home / "tmpl.tick").write_text('dbrp "db"."rp"\nvar x float\nstream|from().where(lambda: "v" > x)\n')
+    (home / "vars.json").write_text(text)
+    result = tickpy(home, "define", "t", "-tick", "tmpl.tick", "-vars", "vars.json")
+    assert (result.returncode, result.stderr) == (1, error)

@@ -4,6 +4,7 @@ turned into the values a script's `var name T` declarations take."""
 from __future__ import annotations
 
 import json
+import math
 import re
 
 from tickpy.data.values import Duration
@@ -17,7 +18,14 @@ _UNIT_NS = {"ns": 1, "us": 1_000, "u": 1_000, "µs": 1_000, "ms": 1_000_000, "s"
 def read_vars_file(path: str) -> dict:
     text = read_text_file(path)
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_constant=_refuse_constant)
+    except _NotJsonNumber as constant:
+        line, column = _position_of_constant(text)
+        if str(constant).startswith("-"):  # Go reads "-" as a number's start, then stops at 'I'
+            reason, column = "invalid character 'I' in numeric literal", column + 1
+        else:
+            reason = f"invalid character '{str(constant)[0]}' looking for beginning of value"
+        raise TickError(f"invalid JSON in vars file: {reason}", line, column, path) from None
     except json.JSONDecodeError as json_error:
         import yaml
 
@@ -36,6 +44,28 @@ def read_vars_file(path: str) -> dict:
     if not isinstance(document, dict):
         raise TickError(f'{path}: expected an object of vars, {{"name": {{"type": ..., "value": ...}}}}')
     return document
+
+
+class _NotJsonNumber(ValueError):
+    """NaN or Infinity: Python's JSON reader takes them, Go's (Kapacitor's) refuses them."""
+
+
+def _refuse_constant(name: str):
+    raise _NotJsonNumber(name)
+
+
+# A JSON string (skipped) or one of the constants Python reads and Go does not.
+_STRING_OR_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def _position_of_constant(text: str) -> tuple[int, int]:
+    """Line and column of the first NaN or Infinity outside a string."""
+    for found in _STRING_OR_CONSTANT.finditer(text):
+        if found.group(1):
+            offset = found.start(1)
+            line_start = text.rfind("\n", 0, offset) + 1
+            return text.count("\n", 0, offset) + 1, offset - line_start + 1
+    return 0, 0
 
 
 def read_text_file(path: str) -> str:
@@ -73,6 +103,8 @@ def _value(name: str, kind: str, value):
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise TickError(f'invalid var "{name}": expected float value, got {value!r}')
+        if not math.isfinite(value):  # a YAML .nan or .inf; Kapacitor's JSON has no such number
+            raise TickError(f'invalid var "{name}": expected a finite float value, got {value!r}')
         return float(value)
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
