@@ -1,0 +1,399 @@
+"""Kapacitor's own alert handler integration tests, run through tickpy.
+
+Each test follows one Go test of integrations/streamer_test.go (named in the test): the same
+script, the same recording (integrations/testdata/<name>.srpl, moved so that its first point is
+at 1971-01-01T00:00:00Z, as Kapacitor's replay does), the same handler configuration, and the
+same expectation on what the handler delivered: the HTTP request fields the Go test server
+decodes, the lines of a log file, the bytes on a TCP connection, a program's stdin.
+
+The script runs in-process with real delivery (tests/fake_services.py `services_for`) against
+real servers on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+import threading
+
+from fake_services import load_config_text, services_for
+from pipeline_harness import kapacitor_lines
+from tickpy.lang.parser import parse
+from tickpy.pipeline.build import build_task
+from tickpy.replay import replay_lines
+
+# integrations/testdata/TestStream_Alert.srpl (its db/rp lines left out)
+ALERT_DATA = """
+cpu,type=idle,host=serverA value=97.1 0000000001
+cpu,type=idle,host=serverB value=97.1 0000000001
+disk,type=sda,host=serverB value=39   0000000001
+cpu,type=idle,host=serverA value=92.6 0000000002
+cpu,type=idle,host=serverB value=92.6 0000000002
+cpu,type=idle,host=serverA value=95.6 0000000003
+cpu,type=idle,host=serverB value=95.6 0000000003
+cpu,type=idle,host=serverA value=93.1 0000000004
+cpu,type=idle,host=serverB value=93.1 0000000004
+cpu,type=idle,host=serverA value=92.6 0000000005
+cpu,type=idle,host=serverB value=92.6 0000000005
+cpu,type=idle,host=serverA value=95.8 0000000006
+cpu,type=idle,host=serverB value=95.8 0000000006
+cpu,type=idle,host=serverC value=95.8 0000000006
+cpu,type=idle,host=serverA value=92.7 0000000007
+cpu,type=idle,host=serverB value=92.7 0000000007
+cpu,type=idle,host=serverA value=96.0 0000000008
+cpu,type=idle,host=serverB value=96.0 0000000008
+cpu,type=idle,host=serverA value=93.4 0000000009
+cpu,type=idle,host=serverB value=93.4 0000000009
+disk,type=sda,host=serverB value=423  0000000009
+cpu,type=idle,host=serverA value=95.3 0000000010
+cpu,type=idle,host=serverB value=95.3 0000000010
+cpu,type=idle,host=serverA value=96.4 0000000011
+cpu,type=idle,host=serverB value=96.4 0000000011
+cpu,type=idle,host=serverA value=95.1 0000000012
+cpu,type=idle,host=serverB value=95.1 0000000012
+"""
+
+# integrations/testdata/TestStream_AlertSigma.srpl: as above, but serverA reads 16.0 at second 8
+SIGMA_DATA = ALERT_DATA.replace("serverA value=96.0 0000000008", "serverA value=16.0 0000000008")
+
+# The part every TestStream_Alert* script shares: serverA's cpu points counted per 10s window.
+COUNT_PER_WINDOW = """
+stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "host" == 'serverA')
+        .groupBy('host')
+    |window()
+        .period(10s)
+        .every(10s)
+    |count('value')
+"""
+
+LEVELS = """
+        .info(lambda: "count" > 6.0)
+        .warn(lambda: "count" > 7.0)
+        .crit(lambda: "count" > 8.0)
+"""
+
+
+def run_script(tmp_path, script: str, config_text: str = "", data: str = ALERT_DATA,
+               task_name: str = "TestStream_Alert"):
+    """Replay `data` through `script` with real delivery; returns the run's Services once every
+    delivery is done (the report lists each one)."""
+    services = services_for(load_config_text(tmp_path, config_text))
+    task = build_task(parse(script, "test.tick"), task_name, services, "test.tick")
+    replay_lines(kapacitor_lines(data), "data.lp", [task], services)  # finishing closes handlers
+    assert services.delivery.close(timeout=10) == []
+    return services
+
+
+def critical_count_data(id_: str) -> dict:
+    """The one alert.Data every TestStream_Alert handler test expects: serverA's first window
+    holds 10 points, more than the crit threshold of 8 (details set to '' by the scripts)."""
+    return {
+        "id": id_,
+        "message": f"{id_} is CRITICAL",
+        "details": "",
+        "time": "1971-01-01T00:00:10Z",
+        "duration": 0,
+        "level": "CRITICAL",
+        "data": {"series": [{"name": "cpu", "tags": {"host": "serverA"}, "columns": ["time", "count"],
+                             "values": [["1971-01-01T00:00:10Z", 10]]}]},
+        "previousLevel": "OK",
+        "recoverable": True,
+    }
+
+
+# -- Pushover and Discord ------------------------------------------------------------------------
+
+
+def test_stream_alert_pushover(fake, tmp_path):
+    # follows TestStream_AlertPushover: two handlers, each sends the one CRITICAL event with its
+    # own device/title/sound/url fields and the configured token and user key
+    script = COUNT_PER_WINDOW + """
+    |alert()
+        .id('{{ index .Tags "host" }}')
+        .message('kapacitor/{{ .Name }}/{{ index .Tags "host" }} is {{ .Level }} @{{.Time}}')
+""" + LEVELS + """
+        .pushover()
+            .sound('siren')
+            .device('mydev')
+            .title('mytitle')
+            .URL('http://example.com')
+            .URLTitle('myurltitle')
+        .pushover()
+            .title('othertitle')
+            .device('otherdev')
+"""
+    config = f"""
+[pushover]
+  enabled = true
+  url = "{fake.pushover_url}"
+  user-key = "user"
+  token = "KzGDORePKggMaC0QOYAMyEEuzJnyUi"
+"""
+    run_script(tmp_path, script, config)
+    message = "kapacitor/cpu/serverA is CRITICAL @1971-01-01 00:00:10 +0000 UTC"
+    common = {"token": "KzGDORePKggMaC0QOYAMyEEuzJnyUi", "user": "user", "message": message,
+              "priority": "1"}
+    got = sorted((r.form() for r in fake.requests), key=lambda form: form["title"])
+    assert got == [
+        {**common, "device": "mydev", "sound": "siren", "title": "mytitle", "url": "http://example.com",
+         "url_title": "myurltitle"},
+        {**common, "device": "otherdev", "title": "othertitle"},
+    ]
+    # Go's url.Values.Encode: keys sorted, empty fields left out, QueryEscape'd values
+    assert sorted(r.body for r in fake.requests)[0] == (
+        b"device=mydev&message=kapacitor%2Fcpu%2FserverA+is+CRITICAL+%401971-01-01+00%3A00%3A10+%2B0000+UTC"
+        b"&priority=1&sound=siren&title=mytitle&token=KzGDORePKggMaC0QOYAMyEEuzJnyUi"
+        b"&url=http%3A%2F%2Fexample.com&url_title=myurltitle&user=user")
+
+
+def test_stream_alert_discord(fake, tmp_path):
+    # follows TestStream_AlertDiscord: the first handler goes to workspace company_private and
+    # takes its username; the second goes to the default workspace with its own username.
+    # Neither workspace sets a title or timestamps, so both are empty.
+    script = COUNT_PER_WINDOW + """
+    |alert()
+        .id('kapacitor/{{ .Name }}/{{ index .Tags "host" }}')
+""" + LEVELS + """
+        .discord()
+        .workspace('company_private')
+        .discord()
+        .username('testy')
+"""
+    # The Go test builds the service directly; from a kapacitor.conf Kapacitor's
+    # Configs.Validate wants every workspace named when there are several ("id must not be
+    # empty"), so the default one is named here. It is still the one `.discord()` without
+    # `.workspace()` goes to.
+    config = f"""
+[[discord]]
+  enabled = true
+  default = true
+  workspace = "default_workspace"
+  url = "{fake.base_url}/test/discord/url"
+
+[[discord]]
+  enabled = true
+  workspace = "company_private"
+  username = "comp testy"
+  url = "{fake.base_url}/test/discord/url2"
+"""
+    # Discord answers 204 (Kapacitor counts anything else as a failure; the Go test server's
+    # 200 makes Kapacitor log one, which that test does not look at)
+    fake.answer("/test/discord/url", 204, times=2)
+    run_script(tmp_path, script, config)
+    # Kapacitor encodes a map (keys sorted) holding the embed struct (fields in struct order),
+    # with Go's encoder: every key present, a newline at the end
+    embed = ('"embeds":[{"color":16342867,"title":"","description":"kapacitor/cpu/serverA is CRITICAL",'
+             '"timestamp":""}]')
+    got = sorted((r.path, r.body.decode()) for r in fake.requests)
+    assert got == [
+        ("/test/discord/url", '{"avatar_url":"",' + embed + ',"username":"testy"}\n'),
+        ("/test/discord/url2", '{"avatar_url":"",' + embed + ',"username":"comp testy"}\n'),
+    ]
+    assert json.loads(got[0][1])["embeds"][0]["color"] == 0xF95F53
+
+
+# -- log, post, tcp, exec --------------------------------------------------------------------------
+
+# What Kapacitor's log, tcp and exec handlers write for that event: json.NewEncoder(w).Encode of
+# alert.Data (fields in struct order, a newline at the end); TestStream_AlertExec builds it with
+# json.Marshal plus '\n'.
+CRITICAL_COUNT_LINE = (
+    '{"id":"kapacitor.cpu.serverA","message":"kapacitor.cpu.serverA is CRITICAL","details":"",'
+    '"time":"1971-01-01T00:00:10Z","duration":0,"level":"CRITICAL","data":{"series":[{"name":"cpu",'
+    '"tags":{"host":"serverA"},"columns":["time","count"],"values":[["1971-01-01T00:00:10Z",10]]}]},'
+    '"previousLevel":"OK","recoverable":true}\n')
+
+ALERT_WITH_DOT_ID = COUNT_PER_WINDOW + """
+    |alert()
+        .id('kapacitor.{{ .Name }}.{{ index .Tags "host" }}')
+        .details('')
+""" + LEVELS
+
+
+def test_expected_alert_line_is_the_expected_alert_data():
+    # the two ways this file writes TestStream_Alert's expected event say the same thing
+    assert json.loads(CRITICAL_COUNT_LINE) == critical_count_data("kapacitor.cpu.serverA")
+
+
+def test_stream_alert_log(tmp_path):
+    # follows TestStream_AlertLog: each file gets the one event as a JSON line; the file is
+    # created 0600 by default and 0644 with .mode(0644)
+    normal, mode = tmp_path / "normal.log", tmp_path / "mode.log"
+    script = ALERT_WITH_DOT_ID + f"""
+        .log('{normal}')
+        .log('{mode}')
+            .mode(0644)
+"""
+    run_script(tmp_path, script)
+    assert normal.read_text() == CRITICAL_COUNT_LINE
+    assert mode.read_text() == CRITICAL_COUNT_LINE
+    umask = _current_umask()
+    assert stat.S_IMODE(os.stat(normal).st_mode) == 0o600 & ~umask
+    assert stat.S_IMODE(os.stat(mode).st_mode) == 0o644 & ~umask
+
+
+def _current_umask() -> int:
+    """The process umask (Go's os.OpenFile is subject to it too), read from /proc when it can
+    be, without changing it."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    return 0o022
+
+
+def test_stream_alert_http_post(fake, tmp_path):
+    # follows TestStream_AlertHTTPPost: one POST of the event's alert.Data JSON to the URL
+    script = ALERT_WITH_DOT_ID + f"""
+        .post('{fake.base_url}')
+"""
+    run_script(tmp_path, script)
+    [request] = fake.requests
+    assert (request.method, request.path) == ("POST", "/")
+    assert request.headers["content-type"] == "application/json"
+    assert request.body.decode() == CRITICAL_COUNT_LINE
+
+
+def test_stream_alert_http_post_endpoint(fake, tmp_path):
+    # follows TestStream_AlertHTTPPostEndpoint: .post().endpoint('test') posts to the [[httppost]]
+    # endpoint's URL with its headers
+    script = ALERT_WITH_DOT_ID + """
+        .post()
+         .endpoint('test')
+"""
+    config = f"""
+[[httppost]]
+  endpoint = "test"
+  url = "{fake.base_url}"
+  [httppost.headers]
+    Authorization = "works"
+"""
+    run_script(tmp_path, script, config)
+    [request] = fake.requests
+    assert (request.method, request.path) == ("POST", "/")
+    assert request.headers["authorization"] == "works"
+    assert request.body.decode() == CRITICAL_COUNT_LINE
+
+
+class TCPRecorder:
+    """A TCP server on 127.0.0.1 that keeps what each connection sent (alerttest.NewTCPServer)."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.address = "127.0.0.1:%d" % self.server.getsockname()[1]
+        self.connections: list[bytes] = []
+        self.arrived = threading.Condition()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            with connection:
+                chunks = []
+                while chunk := connection.recv(65536):
+                    chunks.append(chunk)
+            with self.arrived:
+                self.connections.append(b"".join(chunks))
+                self.arrived.notify_all()
+
+    def wait_for(self, count: int) -> list[bytes]:
+        """The connections once `count` have been read (a connection can still be waiting to be
+        accepted when the handler has closed its end)."""
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.connections) >= count, timeout=10)
+            return list(self.connections)
+
+    def close(self) -> None:
+        """Stop accepting (shutdown wakes the accept() that close() alone would leave waiting)
+        once the connection being read, if any, is kept."""
+        try:
+            self.server.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.thread.join(5)
+        self.server.close()
+
+
+def test_stream_alert_tcp(tmp_path):
+    # follows TestStream_AlertTCP: one connection carrying the event's JSON
+    recorder = TCPRecorder()
+    try:
+        run_script(tmp_path, ALERT_WITH_DOT_ID + f"        .tcp('{recorder.address}')\n")
+        connections = recorder.wait_for(1)
+    finally:
+        recorder.close()
+    # Kapacitor's tcp handler encodes the event (newline included) and adds one more newline
+    assert connections == [(CRITICAL_COUNT_LINE + "\n").encode()]
+    assert recorder.connections == connections  # and nothing more
+
+
+def test_stream_alert_exec(tmp_path):
+    # follows TestStream_AlertExec: each program runs once, with its arguments, the event's JSON
+    # on its standard input. The Go test's /bin/my-script and /bin/my-other-script are played by
+    # two shell scripts that keep their arguments and input next to themselves.
+    recorder = '#!/bin/sh\nprintf "%s\\n" "$@" > "$0.args"\ncat > "$0.stdin"\n'
+    programs = []
+    for name in ("my-script", "my-other-script"):
+        program = tmp_path / name
+        program.write_text(recorder)
+        program.chmod(0o755)
+        programs.append(program)
+    script = ALERT_WITH_DOT_ID + f"""
+        .exec('{programs[0]}', 'arg1', 'arg2')
+        .exec('{programs[1]}')
+"""
+    run_script(tmp_path, script)
+    for program, args in zip(programs, (["arg1", "arg2"], [])):
+        assert (tmp_path / f"{program.name}.args").read_text().split() == args
+        assert (tmp_path / f"{program.name}.stdin").read_text() == CRITICAL_COUNT_LINE
+
+
+# -- the alert node over a lambda with state ---------------------------------------------------
+
+
+def test_stream_alert_sigma(fake, tmp_path):
+    # follows TestStream_AlertSigma: serverA's 16.0 at 00:00:07 is 2.47 sigmas away (INFO); the
+    # next point recovers after 1s. Two posts, in that order.
+    script = f"""
+stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "host" == 'serverA')
+    |eval(lambda: sigma("value"))
+        .as('sigma')
+        .keep()
+    |alert()
+        .details('{{{{ .Message }}}}')
+        .info(lambda: "sigma" > 2.0)
+        .warn(lambda: "sigma" > 3.0)
+        .crit(lambda: "sigma" > 3.5)
+        .post('{fake.base_url}')
+"""
+    run_script(tmp_path, script, data=SIGMA_DATA, task_name="TestStream_AlertSigma")
+
+    def data(level, previous, second, duration, sigma, value):
+        return {
+            "id": "cpu:nil", "message": f"cpu:nil is {level}", "details": f"cpu:nil is {level}",
+            "time": f"1971-01-01T00:00:0{second}Z", "duration": duration, "level": level,
+            "data": {"series": [{"name": "cpu", "tags": {"host": "serverA", "type": "idle"},
+                                 "columns": ["time", "sigma", "value"],
+                                 "values": [[f"1971-01-01T00:00:0{second}Z", sigma, value]]}]},
+            "previousLevel": previous, "recoverable": True,
+        }
+
+    assert [r.json() for r in fake.requests] == [
+        data("INFO", "OK", 7, 0, 2.469916402324427, 16.0),
+        data("OK", "INFO", 8, 1_000_000_000, 0.3053477916297622, 93.4),
+    ]
