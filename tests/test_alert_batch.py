@@ -205,6 +205,17 @@ def test_batch_alert_ignores_empty_batches():
     assert [[p.fields["level"] for p in b.points] for b in capture.batches] == [["CRITICAL"] * 5, ["OK"] * 5]
 
 
+def test_batch_alert_renders_a_custom_id_before_skipping_an_empty_batch():
+    # alert.go alertState.BufferedBatch renders the id first, then returns on an empty batch: an id
+    # that fails to execute is an error even for a batch without points (Kapacitor stops the task).
+    task, events = build(STATE_CHANGES_ONLY.replace("|alert()", "|alert()\n        .id('{{ .Nope }}')"))
+    alert = next(node for node in task.nodes if node.id == "alert2")
+    task.stream.batch(Batch("cpu_usage_idle", "cpu=cpu-total", {"cpu": "cpu-total"}, START, []))
+    assert (events, alert.errors) == ([], 1)
+    assert list(alert.error_messages) == [
+        "template: id:1:3: executing \"id\" at <.Nope>: can't evaluate field Nope in type kapacitor.idInfo"]
+
+
 def test_group_by_merges_the_batches_of_one_time():
     # TestBatch_DoubleGroupBy: groupBy() over the batches grouped by cpu gives one batch per time;
     # its max is 95.98484848485191 for the second time. The batches of the last time stay held.

@@ -53,6 +53,19 @@ def test_a_template_that_fails_to_execute_is_reported_on_its_node_and_the_run_go
             "can't evaluate field Nope in type kapacitor.idInfo") in result.stderr
 
 
+def test_an_id_template_that_fails_is_an_error_even_when_no_alert_fires(tmp_path):
+    # alert.go renders the id for every point before judging it (alertState.Point), so Kapacitor
+    # stops the task at the first point even when every point is OK.
+    (tmp_path / "task.tick").write_text(
+        "stream\n    |from()\n        .measurement('cpu')\n"
+        "    |alert()\n        .id('{{ .Nope }}')\n        .crit(lambda: \"usage_idle\" < 10)\n")
+    (tmp_path / "data.lp").write_text("cpu,host=a usage_idle=50 1000000000\ncpu,host=a usage_idle=60 2000000000\n")
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", "--events", "-", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "")
+    assert "alert2           in=2 out=0 errors=2" in result.stderr
+    assert "can't evaluate field Nope in type kapacitor.idInfo" in result.stderr
+
+
 @pytest.mark.parametrize("last_line, refused", [
     # join wants the edge of the node it was chained from (pipeline/node.go Join); its parents are
     # linked in order a, b, and from3 (b) sends a stream.

@@ -32,6 +32,8 @@ class AlertTemplates:
     def __init__(self, id_text: str = DEFAULT_ID, message_text: str = DEFAULT_MESSAGE,
                  details_text: str = DEFAULT_DETAILS):
         self._id = None if id_text == DEFAULT_ID else compile_alert_template("id", id_text)
+        # Kapacitor's default id (`{{ .Name }}:{{ .Group }}`) cannot fail to render; a custom one can.
+        self.id_is_default = self._id is None
         self._message = None if message_text == DEFAULT_MESSAGE else compile_alert_template("message", message_text)
         # How the details are made from the data: none, Kapacitor's default, or the template.
         if details_text == "":

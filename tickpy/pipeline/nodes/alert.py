@@ -1,9 +1,11 @@
 """`|alert()`: turns points into alert events and hands them to handlers (Kapacitor's AlertNode).
 
 The per-group state machine lives in tickpy/alert/state.py; this node keeps one state per group,
-renders the templates when an event is actually sent, builds the event in Kapacitor's JSON shape
-and passes it to the handlers, to the topic and to the run's event listeners. The point it sends
-on to its children carries the `levelTag`/`idTag`/`levelField`/... additions.
+renders a custom id for every point, as Kapacitor does (so a failing one is an error even when no
+alert fires), and the message and details only when an event is actually sent. It builds the
+event in Kapacitor's JSON shape and passes it to the handlers, to the topic and to the run's event
+listeners. The point it sends on to its children carries the `levelTag`/`idTag`/`levelField`/...
+additions.
 
 previousLevel is the level of the last event *sent* for the same id (Kapacitor takes it from the
 topic's stored state, which only sees events that were sent), so a recovery suppressed by
@@ -20,6 +22,8 @@ from tickpy.data.point import Point
 from tickpy.pipeline.grouping import batch_group_for_tags
 from tickpy.pipeline.node import Node
 from tickpy.template.errors import TemplateError
+
+_REMEMBERED_IDS = 100_000  # custom alert ids kept per node (emptied when full)
 
 
 class AlertNode(Node):
@@ -38,12 +42,15 @@ class AlertNode(Node):
         self.augment_fields: dict[str, str] = {}  # "level"/"message"/"id"/"duration" -> field name
         self._states: dict[str, AlertState] = {}
         self._last_sent_level: dict[str, Level] = {}
+        self._ids: dict[tuple, str] = {}  # custom ids by series (_checked_id)
         self.alerts_by_level = {level: 0 for level in Level}
         self.all_points = False  # `.all()`: a batch is only as bad as its best point
         rules.on_error = self._count_level_error
 
     def point(self, point: Point) -> None:
         self.points_in += 1
+        if not self.templates.id_is_default and self._checked_id(point) is None:
+            return
         state = self._states.get(point.group)  # self._state(), written out for the hot path
         if state is None:
             state = self._states[point.group] = AlertState(self.rules)
@@ -62,6 +69,8 @@ class AlertNode(Node):
         the batch's rows, and the templates see the batch's name, group and tags, with the fields
         of the point that set the level. An empty batch is ignored."""
         self.points_in += 1
+        if not self.templates.id_is_default and self._checked_id(batch) is None:
+            return
         if not batch.points:
             return
         state = self._state(batch.group)
@@ -77,6 +86,25 @@ class AlertNode(Node):
         if self.children:
             self.emit_batch(self._augmented_batch(batch, event))
 
+    def _checked_id(self, subject) -> str | None:
+        """A custom id rendered for a point or batch before anything else, as Kapacitor renders
+        it for each one it receives (alert.go), so a template that fails when it runs
+        (`{{ .Nope }}` parses) is an error at the first point, whether or not an alert fires.
+        Counted on this node; the point then changes no state. Ids depend on the name, group
+        and tags only, so they are remembered per series."""
+        key = (subject.name, subject.group, tuple(subject.tags.items()))
+        alert_id = self._ids.get(key)
+        if alert_id is None:
+            try:
+                alert_id = self.templates.render_id(self.task_name, subject)
+            except TemplateError as error:
+                self.count_error(str(error))
+                return None
+            if len(self._ids) >= _REMEMBERED_IDS:
+                self._ids.clear()
+            self._ids[key] = alert_id
+        return alert_id
+
     def _state(self, group: str) -> AlertState:
         state = self._states.get(group)
         if state is None:
@@ -91,7 +119,8 @@ class AlertNode(Node):
         Kapacitor stops the task with that error; a replay counts it on this node, where the
         run's summary shows it, and goes on."""
         try:
-            alert_id = self.templates.render_id(self.task_name, subject)
+            alert_id = (self.templates.render_id(self.task_name, subject) if self.templates.id_is_default
+                        else self._checked_id(subject))
             message, details = self.templates.render_message_and_details(
                 self.task_name, subject, alert_id, level.name, duration)
         except TemplateError as error:
