@@ -217,7 +217,15 @@ class FromBuilder(NodeBuilder):
         (self.node.retention_policy,) = string_args(self.builder, args, at)
 
     def set_where(self, args, at):
-        self.node.where = self.builder.compile_lambda(args[0], at)
+        """A second `.where()` does not replace the first: Kapacitor's FromNode.Where
+        (pipeline/stream.go) joins them into one lambda, `first AND second`."""
+        where = args[0]
+        earlier = getattr(self, "where_lambda", None)
+        if earlier is not None and isinstance(where, ast.Lambda):
+            both = ast.Binary(earlier.line, earlier.column, "AND", earlier.expression, where.expression)
+            where = ast.Lambda(earlier.line, earlier.column, both)
+        self.node.where = self.builder.compile_lambda(where, at)
+        self.where_lambda = where
 
     def set_groupBy(self, args, at):
         self.dimensions = flatten(args)

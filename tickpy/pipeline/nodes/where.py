@@ -1,7 +1,9 @@
 """`|where(lambda)`: keeps the points for which the lambda is true. A point whose evaluation
-fails (a missing field, mismatched types) is dropped and counted, as in Kapacitor's where.go."""
+fails (a missing field, mismatched types) is dropped and counted, as in Kapacitor's where.go.
+A lambda with a stateful function (`count()`, `sigma()`) keeps its state per group, as there."""
 
 from tickpy.pipeline.node import PointwiseNode
+from tickpy.pipeline.nodes.group_lambdas import GroupLambdas
 
 
 class WhereNode(PointwiseNode):
@@ -9,11 +11,22 @@ class WhereNode(PointwiseNode):
 
     def __init__(self, node_id: str, predicate):
         super().__init__(node_id)
-        self.predicate = predicate
+        self.lambdas = GroupLambdas([predicate])
 
     def transform(self, point):
+        (predicate,) = self.lambdas.of_group(point.group)
+        return self._filter(point, predicate)
+
+    def batch(self, batch):
+        """Each point of the batch, with the lambda of the batch's group."""
+        self.points_in += 1
+        (predicate,) = self.lambdas.of_group(batch.group)
+        kept = [point for point in batch.points if self._filter(point, predicate) is not None]
+        self.emit_batch(batch.with_points(kept))
+
+    def _filter(self, point, predicate):
         try:
-            passed = self.predicate(point)
+            passed = predicate(point)
         except Exception as error:
             self.count_error(f"error evaluating expression: {error}")
             return None

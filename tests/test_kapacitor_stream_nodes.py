@@ -1,0 +1,686 @@
+"""from, where, groupBy, eval, lambdas and the InfluxQL selectors, against Kapacitor's own
+integration tests (integrations/streamer_test.go, batcher_test.go).
+
+Each test names the Go test it follows; the script is Kapacitor's, the data is its recording
+(integrations/testdata/<name>.srpl, in tests/data/<name>.lp or written inline) and the expected
+figures are the Go test's. Kapacitor's replay moves a recording so its first point is at
+1971-01-01T00:00:00Z (`at(seconds)` counts from there).
+
+Kapacitor's tests read their result from `httpOut`, which tickpy refuses to run (it needs a
+server): the scripts here end where httpOut was, and `http_out` rebuilds what httpOut would
+serve from what the last node emitted: per group, in the order groups first appear, the last
+point or batch as a row (http_out.go, edge/messages.go ToRow). JSON turns Kapacitor's ints into
+floats; Python's 10 == 10.0, so the figures compare as the Go test compares them.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import run_tickpy
+from pipeline_harness import SECOND, Run, at, kapacitor_lines
+from tickpy.data.batch import Batch
+from tickpy.data.point import Point
+
+RECORDINGS = Path(__file__).parent / "data"
+
+
+def recording(name: str) -> list[str]:
+    """The line protocol lines of tests/data/<name>.lp (comments left out)."""
+    lines = (RECORDINGS / f"{name}.lp").read_text().splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def run(script: str, lines: list[str], capture_after: str | None = None) -> Run:
+    """Replay the lines through the script, capturing what its last leaf node (or the node
+    `capture_after`) emits."""
+    task = Run(script)
+    task.capture_after(capture_after)
+    task.replay(lines)
+    return task
+
+
+def row_of(item) -> dict:
+    """A point or batch as httpOut's row: name, tags, columns (time first, then the sorted
+    field names; a batch adds the point tags that are not the batch's) and values."""
+    if isinstance(item, Batch):
+        if not item.points:
+            return {"name": item.name, "tags": item.tags, "columns": [], "values": []}
+        first = item.points[0]
+        columns = sorted(set(first.fields) | (set(first.tags) - set(item.tags)))
+        values = [[point.time] + [point.fields.get(c, point.tags.get(c)) for c in columns]
+                  for point in item.points]
+        return {"name": item.name, "tags": item.tags, "columns": ["time"] + columns, "values": values}
+    assert isinstance(item, Point)
+    columns = sorted(item.fields)
+    return {"name": item.name, "tags": item.tags, "columns": ["time"] + columns,
+            "values": [[item.time] + [item.fields[c] for c in columns]]}
+
+
+def http_out(task: Run) -> list[dict]:
+    """What `|httpOut()` in place of the capture would serve: the last row of each group, in
+    the order the groups first reached it."""
+    last: dict[str, object] = {}
+    for item in task.capture.received:
+        last[item.group] = item
+    return [row_of(item) for item in last.values()]
+
+
+def series(name: str, tags: dict | None, columns: list[str], *values: list) -> dict:
+    """A row as the Go test writes it (`Tags: nil` is no tags)."""
+    return {"name": name, "tags": tags or {}, "columns": columns, "values": list(values)}
+
+
+def ignoring_order(rows: list[dict]) -> list[dict]:
+    """compareResultsIgnoreSeriesOrder: series matched by name and tags."""
+    return sorted(rows, key=lambda row: (row["name"], sorted(row["tags"].items())))
+
+
+# ---------------------------------------------------------------------------------------------
+# where: in from() and as a node, with vars, without side effects on siblings
+
+SIMPLE_MR = recording("TestStream_SimpleMR")
+COUNT_OF_SERVER_A = [series("cpu", None, ["time", "count"], [at(10), 10.0])]
+
+
+def test_TestStream_SimpleMR():
+    task = run("""stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "host" == 'serverA')
+    |window()
+        .period(10s)
+        .every(10s)
+    |count('value')
+""", SIMPLE_MR)
+    assert http_out(task) == COUNT_OF_SERVER_A
+
+
+def test_TestStream_SimpleWhere():
+    task = run("""stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "host" == 'serverA')
+        .where(lambda: "host" != 'serverB')
+    |window()
+        .period(10s)
+        .every(10s)
+    |count('value')
+    |where(lambda: "count" > 0)
+    |where(lambda: "count" < 12)
+""", SIMPLE_MR)
+    assert http_out(task) == COUNT_OF_SERVER_A
+
+
+def test_TestStream_Where_NoSideEffect():
+    # A where that drops everything, hung under the same node as the output, must not change
+    # what the output sees (the capture takes httpOut's place under where4, after where5).
+    task = run("""var data = stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "host" == 'serverA')
+        .where(lambda: "host" != 'serverB')
+    |window()
+        .period(10s)
+        .every(10s)
+    |count('value')
+    |where(lambda: "count" > 0)
+
+// Unused where clause should not side-effect
+data
+    |where(lambda: FALSE)
+""", SIMPLE_MR, capture_after="where4")
+    assert http_out(task) == COUNT_OF_SERVER_A
+
+
+def test_TestStream_VarWhereString():
+    task = run("""var serverStr = 'serverA'
+stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "host" == serverStr )
+    |window()
+        .period(10s)
+        .every(10s)
+    |count('value')
+""", SIMPLE_MR)
+    assert http_out(task) == COUNT_OF_SERVER_A
+
+
+def test_TestStream_VarWhereRegex():
+    task = run("""var serverPattern = /^serverA$/
+stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "host" =~ serverPattern )
+    |window()
+        .period(10s)
+        .every(10s)
+    |count('value')
+""", SIMPLE_MR)
+    assert http_out(task) == COUNT_OF_SERVER_A
+
+
+def test_TestStream_AllMeasurements():
+    # No measurement: cpu and disk points share the one window (its name is the first point's);
+    # seconds 0-9 hold 10 serverA + 10 serverB + 1 serverC cpu points and 2 disk points.
+    task = run("""stream
+    |from()
+    |window()
+        .period(10s)
+        .every(10s)
+    |count('value')
+""", recording("TestStream_SimpleMR"))
+    assert http_out(task) == [series("cpu", None, ["time", "count"], [at(10), 23.0])]
+
+
+def test_TestStream_AlertComplexWhere(fake, tmp_path):
+    # sigma("value") in from's where sees only serverA's points after the host test short-
+    # circuits; the one point more than 2 sigmas away (16.0 at second 7) reaches the alert,
+    # which posts it once. Run end to end: the CLI, a real HTTP server.
+    (tmp_path / "task.tick").write_text(f"""stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "host" == 'serverA' AND sigma("value") > 2)
+    |alert()
+        .details('')
+        .crit(lambda: TRUE)
+        .post('{fake.base_url}/alert')
+""")
+    (tmp_path / "data.lp").write_text("\n".join(recording("TestStream_AlertComplexWhere")) + "\n")
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    [request] = fake.requests_to("/alert")
+    body = request.json()
+    assert body["id"] == "cpu:nil"
+    assert body["message"] == "cpu:nil is CRITICAL"
+    assert body["details"] == ""
+    assert body["time"] == "1971-01-01T00:00:07Z"
+    assert body["level"] == "CRITICAL"
+    assert body["data"] == {"series": [{
+        "name": "cpu",
+        "tags": {"host": "serverA", "type": "idle"},
+        "columns": ["time", "value"],
+        "values": [["1971-01-01T00:00:07Z", 16.0]],
+    }]}
+
+
+# ---------------------------------------------------------------------------------------------
+# groupBy: in from(), as a node, by measurement, all but some tags
+
+def test_TestStream_GroupBy():
+    # Each group's windows start at its own first point: 'front' first comes at second 1, so its
+    # window ends at second 11.
+    task = run("""stream
+    |from()
+        .measurement('errors')
+        .groupBy('service')
+    |window()
+        .period(10s)
+        .every(10s)
+    |sum('value')
+""", recording("TestStream_GroupBy"))
+    assert http_out(task) == [
+        series("errors", {"service": "cartA"}, ["time", "sum"], [at(10), 47.0]),
+        series("errors", {"service": "login"}, ["time", "sum"], [at(10), 45.0]),
+        series("errors", {"service": "front"}, ["time", "sum"], [at(11), 32.0]),
+    ]
+
+
+def test_TestStream_GroupByMeasurement():
+    task = run("""stream
+    |from()
+        .groupBy('service')
+        .groupByMeasurement()
+    |window()
+        .period(10s)
+        .every(10s)
+    |sum('value')
+""", recording("TestStream_GroupByMeasurement"))
+    assert ignoring_order(http_out(task)) == ignoring_order([
+        series("errors", {"service": "cartA"}, ["time", "sum"], [at(10), 47.0]),
+        series("errors", {"service": "login"}, ["time", "sum"], [at(10), 45.0]),
+        series("errors", {"service": "front"}, ["time", "sum"], [at(11), 32.0]),
+        series("disk", {"service": "sda"}, ["time", "sum"], [at(10), 810.0]),
+    ])
+
+
+def test_TestStream_GroupByAllExclude():
+    task = run("""stream
+    |from()
+        .measurement('mock')
+    |groupBy(*)
+        .exclude('s')
+    |window()
+        .period(2s)
+        .every(2s)
+    |count('value')
+""", recording("TestStream_GroupByExclude"))
+    assert ignoring_order(http_out(task)) == ignoring_order([
+        series("mock", {"t": "A"}, ["time", "count"], [at(2), 4.0]),
+        series("mock", {"t": "B"}, ["time", "count"], [at(2), 4.0]),
+    ])
+
+
+def test_TestStream_GroupByWhere():
+    # Two branches of one grouped from(): one regrouped by cpu, one filtered; joined on host.
+    task = run("""var serverA = stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "host" == 'serverA')
+        .groupBy('host')
+
+var byCpu = serverA
+    |groupBy('host', 'cpu')
+
+var total = serverA
+    |where(lambda: "cpu" == 'cpu-total')
+
+byCpu
+    |join(total)
+        .on('host')
+        .as('cpu', 'total')
+    |eval(lambda: "cpu.value" / "total.value")
+        .as('cpu_percent')
+    |window()
+        .period(10s)
+        .every(10s)
+    |mean('cpu_percent')
+""", recording("TestStream_GroupByWhere"))
+    assert ignoring_order(http_out(task)) == ignoring_order([
+        series("cpu", {"cpu": "cpu0", "host": "serverA"}, ["time", "mean"], [at(10), 0.7823116704593873]),
+        series("cpu", {"cpu": "cpu1", "host": "serverA"}, ["time", "mean"], [at(10), 0.7676074281820646]),
+        series("cpu", {"cpu": "cpu-total", "host": "serverA"}, ["time", "mean"], [at(10), 1.0]),
+    ])
+
+
+# ---------------------------------------------------------------------------------------------
+# InfluxQL selectors on windows
+
+def test_TestStream_Selectors():
+    # last() keeps the selected point's other fields and its tags; the time is the window's end.
+    task = run("""stream
+    |from().measurement('cpu')
+    .where(lambda: "host" == 'serverA')
+    |window()
+        .period(10s)
+        .every(10s)
+    |last('value')
+""", recording("TestStream_Selectors"))
+    assert http_out(task) == [
+        series("cpu", {"host": "serverA", "type": "idle"}, ["time", "another", "last"], [at(10), 5.0, 95.3]),
+    ]
+
+
+BOOLEAN_SCRIPT = """stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "host" == 'serverA')
+        .groupBy('host')
+    |window()
+        .period(10s)
+        .every(10s)
+    |{method}('value')
+        {point_times}
+"""
+
+SERVER_A = {"host": "serverA"}
+SERVER_A_IDLE = {"host": "serverA", "type": "idle"}
+
+
+@pytest.mark.parametrize("method, point_times, expected", [
+    ("count", False, series("cpu", SERVER_A, ["time", "count"], [at(10), 10.0])),
+    ("distinct", False, series("cpu", SERVER_A, ["time", "distinct"], [at(10), False], [at(10), True])),
+    ("first", True, series("cpu", SERVER_A_IDLE, ["time", "first"], [at(0), False])),
+    ("first", False, series("cpu", SERVER_A_IDLE, ["time", "first"], [at(10), False])),
+    ("last", True, series("cpu", SERVER_A_IDLE, ["time", "last"], [at(9), True])),
+    ("last", False, series("cpu", SERVER_A_IDLE, ["time", "last"], [at(10), True])),
+])
+def test_TestStream_InfluxQL_Boolean(method, point_times, expected):
+    script = BOOLEAN_SCRIPT.format(method=method, point_times=".usePointTimes()" if point_times else "")
+    task = run(script, recording("TestStream_InfluxQL_Boolean"))
+    assert http_out(task) == [expected]
+
+
+# ---------------------------------------------------------------------------------------------
+# eval
+
+def test_TestStream_Eval_AllTypes():
+    task = run("""stream
+    |from()
+        .measurement('types')
+    |eval(lambda: "str" + 'suffix', lambda: !"bool", lambda: "int" + 14, lambda: "float" * 2.0)
+        .as( 'str', 'bool', 'int', 'float')
+""", kapacitor_lines('types str="bob",bool=false,int=5i,float=42 1'))
+    assert http_out(task) == [
+        series("types", None, ["time", "bool", "float", "int", "str"], [at(0), True, 84.0, 19, "bobsuffix"]),
+    ]
+    # Kapacitor's types, which its JSON hides: int + int stays an int
+    [point] = task.capture.points
+    assert type(point.fields["int"]) is int and type(point.fields["float"]) is float
+
+
+def test_TestStream_EvalDivisionByZero():
+    # testStreamerNoOutput: the task must run to its end; the point whose eval fails is dropped
+    # and the error counted, not raised.
+    task = run("""stream
+    |from()
+        .measurement('data')
+    |eval(lambda: 10/"n")
+        .as('n')
+""", kapacitor_lines("data,t=t1 n=0i 3600"))
+    assert http_out(task) == []
+    assert task.node("eval2").errors == 1
+
+
+KEEP_DATA = kapacitor_lines("types value0=0,value1=1 1")
+
+
+def test_TestStream_Eval_KeepAll():
+    task = run("""stream
+    |from()
+        .measurement('types')
+    |eval(lambda: "value0" + "value1", lambda: "value0" - "value1")
+        .as( 'pos', 'neg')
+        .keep()
+""", KEEP_DATA)
+    assert http_out(task) == [
+        series("types", None, ["time", "neg", "pos", "value0", "value1"], [at(0), -1.0, 1.0, 0.0, 1.0]),
+    ]
+
+
+def test_TestStream_Eval_KeepSome():
+    task = run("""stream
+    |from()
+        .measurement('types')
+    |eval(lambda: "value0" + "value1", lambda: "value0" - "value1")
+        .as( 'pos', 'neg')
+        .keep('value0', 'pos', 'neg', 'other')
+""", kapacitor_lines("types value0=0,value1=1,other=5 1"))
+    assert http_out(task) == [
+        series("types", None, ["time", "neg", "other", "pos", "value0"], [at(0), -1.0, 5.0, 1.0, 0.0]),
+    ]
+
+
+def test_TestStream_Eval_KeepSomeWithHidden():
+    # The second lambda reads "pos", computed by the first, which .keep() then leaves out.
+    task = run("""stream
+    |from()
+        .measurement('types')
+    |eval(lambda: "value0" + "value1", lambda: "pos" - "value1")
+        .as( 'pos', 'zero')
+        .keep('value0', 'zero')
+""", KEEP_DATA)
+    assert http_out(task) == [series("types", None, ["time", "value0", "zero"], [at(0), 0.0, 0.0])]
+
+
+MISSING_DATA = kapacitor_lines("""
+missing,t=t1 to_be=42 0
+missing,t=t1 or_not_to_be=42 0
+missing,t=t1 to_be=24 3600
+missing,t=t1 to_be=24 3600
+""")
+
+
+def test_TestStream_Eval_Missing():
+    # Points without the field fail the eval and are dropped: only the second point comes out.
+    task = run("""stream
+    |from()
+        .measurement('missing')
+    |eval(lambda: "or_not_to_be")
+        .as('that_is_the_question')
+""", MISSING_DATA)
+    assert http_out(task) == [
+        series("missing", {"t": "t1"}, ["time", "that_is_the_question"], [at(0), 42.0]),
+    ]
+
+
+def test_TestStream_Eval_Missing_isPresent():
+    task = run("""stream
+    |from()
+        .measurement('missing')
+    |where(lambda: isPresent("or_not_to_be"))
+    |eval(lambda: !isPresent("or_not_to_be"))
+        .as('that_is_the_question')
+""", MISSING_DATA)
+    assert http_out(task) == [
+        series("missing", {"t": "t1"}, ["time", "that_is_the_question"], [at(0), False]),
+    ]
+
+
+TAGS_DATA = kapacitor_lines("types value=0,another=2 1\ntypes value=1,another=2 1")
+
+
+def test_TestStream_Eval_Tags():
+    # A computed tag is not a field too unless kept.
+    task = run("""stream
+    |from()
+        .measurement('types')
+    |eval(lambda: string("value"))
+        .as('value')
+        .tags('value')
+    |groupBy('value')
+""", TAGS_DATA)
+    assert ignoring_order(http_out(task)) == ignoring_order([
+        series("types", {"value": "0"}, ["time"], [at(0)]),
+        series("types", {"value": "1"}, ["time"], [at(0)]),
+    ])
+
+
+def test_TestStream_Eval_Tags_Keep():
+    # With .keep() the computed value is both the tag and the (string) field.
+    task = run("""stream
+    |from()
+        .measurement('types')
+    |eval(lambda: string("value"))
+        .as('value')
+        .tags('value')
+        .keep()
+    |groupBy('value')
+""", TAGS_DATA)
+    assert ignoring_order(http_out(task)) == ignoring_order([
+        series("types", {"value": "0"}, ["time", "another", "value"], [at(0), 2.0, "0"]),
+        series("types", {"value": "1"}, ["time", "another", "value"], [at(0), 2.0, "1"]),
+    ])
+
+
+def test_TestStream_Eval_Tags_KeepSome():
+    task = run("""stream
+    |from()
+        .measurement('types')
+    |eval(lambda: string("value"))
+        .as('value_tag')
+        .tags('value_tag')
+        .keep('value', 'another')
+    |groupBy('value_tag')
+""", TAGS_DATA)
+    assert ignoring_order(http_out(task)) == ignoring_order([
+        series("types", {"value_tag": "0"}, ["time", "another", "value"], [at(0), 2.0, 0.0]),
+        series("types", {"value_tag": "1"}, ["time", "another", "value"], [at(0), 2.0, 1.0]),
+    ])
+
+
+def test_TestStream_EvalGroups():
+    # count() keeps one count per group.
+    task = run("""stream
+    |from()
+        .measurement('types')
+        .groupBy('group')
+    |eval(lambda: count())
+        .as('count')
+""", kapacitor_lines("""
+types,group=A value=42 1
+types,group=B value=42 1
+types,group=A value=24 2
+types,group=B value=24 2
+"""))
+    assert http_out(task) == [
+        series("types", {"group": "A"}, ["time", "count"], [at(1), 2.0]),
+        series("types", {"group": "B"}, ["time", "count"], [at(1), 2.0]),
+    ]
+
+
+def test_where_keeps_count_per_group():
+    # where.go newGroup gives each group its own copy of the lambda (CopyReset), so count()
+    # counts one group's points: the second point of each group passes. (With one count shared
+    # by the groups, B's first point would pass instead.)
+    task = run("""stream
+    |from()
+        .measurement('types')
+        .groupBy('group')
+    |where(lambda: count() == 2)
+""", kapacitor_lines("""
+types,group=A value=42 1
+types,group=B value=42 1
+types,group=A value=24 2
+types,group=B value=24 2
+"""))
+    assert [(point.tags["group"], point.time) for point in task.capture.points] == [("A", at(1)), ("B", at(1))]
+
+
+def test_TestStream_Eval_Time():
+    # Kapacitor's expected hour is that of 01:00 UTC in the server's local zone (expr.go gives
+    # lambdas "time" in local time); tickpy takes time parts in UTC, so this is the figure of a
+    # Kapacitor running in UTC.
+    task = run("""stream
+    |from()
+        .measurement('types')
+        .groupBy('group')
+    |eval(lambda: hour("time"))
+        .as('hour')
+""", kapacitor_lines("""
+types,group=A value=42 0
+types,group=B value=42 0
+types,group=A value=24 3600
+types,group=B value=24 3600
+"""))
+    assert http_out(task) == [
+        series("types", {"group": "A"}, ["time", "hour"], [at(3600), 1.0]),
+        series("types", {"group": "B"}, ["time", "hour"], [at(3600), 1.0]),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# now(): the wall clock, in a replay as on a live server (tick/stateful/functions.go calls
+# time.Now(); the replay's clock only moves the points)
+
+def test_TestStream_LambdaNow():
+    # Expirations in 1980 and 1990 are past; the one in 2100 is not.
+    task = run("""stream
+    |from()
+        .measurement('account')
+    |where(lambda: "expiration" < unixNano(now()))
+    |groupBy('owner')
+""", kapacitor_lines("""
+account,owner=ownerA expiration=315533000000000000i 1
+account,owner=ownerB expiration=4102440000000000000i 1
+account,owner=ownerC expiration=656419000000000000i 1
+"""))
+    assert http_out(task) == [
+        series("account", {"owner": "ownerA"}, ["time", "expiration"], [at(0), 3.15533e+17]),
+        series("account", {"owner": "ownerC"}, ["time", "expiration"], [at(0), 6.56419e+17]),
+    ]
+
+
+def test_TestStream_EvalNow():
+    from datetime import datetime, timezone
+
+    task = run("""stream
+    |from()
+        .measurement('account')
+    |eval(lambda: year(now()))
+        .as('currentYear')
+""", kapacitor_lines("account,owner=ownerA expiration=315533000000000000i 1"))
+    assert http_out(task) == [
+        series("account", {"owner": "ownerA"}, ["time", "currentYear"],
+               [at(0), float(datetime.now(timezone.utc).year)]),
+    ]
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Batch edges. Kapacitor's TestBatch_* tests replay recorded query results
+# (integrations/testdata/<name>.0.brpl, one JSON batch a line) into `batch|query(...)`; tickpy
+# runs no queries, so the same batches are fed straight into `stream|from()`, moved in time as
+# Kapacitor's batch replay moves them (the first batch's first point at 1971-01-01T00:00:00Z,
+# each batch stamped with its last point's time) and with the clock advanced to each batch.
+
+def recorded_batches(name: str) -> list[Batch]:
+    batches, shift = [], None
+    for line in (RECORDINGS / name).read_text().splitlines():
+        recorded = json.loads(line)
+        tags = recorded.get("tags") or {}
+        group = ",".join(f"{key}={value}" for key, value in sorted(tags.items()))
+        points = []
+        for entry in recorded["points"]:
+            when = int(datetime.fromisoformat(entry["time"].replace("Z", "+00:00")).timestamp()) * SECOND
+            if shift is None:
+                shift = at(0) - when
+            points.append(Point(recorded["name"], dict(tags), dict(entry["fields"]), when + shift, group=group))
+        batches.append(Batch(recorded["name"], group, dict(tags), points[-1].time, points))
+    return batches
+
+
+def feed_batches(script: str, batches: list[Batch], capture_after: str | None = None) -> Run:
+    task = Run(script)
+    task.capture_after(capture_after)
+    for batch in batches:
+        for node in task.task.nodes:
+            node.advance(batch.time)
+        task.task.stream.batch(batch)
+    task.task.finish()
+    return task
+
+
+def test_TestBatch_Where_NoSideEffect():
+    task = feed_batches("""var data = stream
+    |from()
+    |where(lambda: "mean" > 85)
+
+// Unused where clause should not side-effect
+data
+    |where(lambda: FALSE)
+""", recorded_batches("TestBatch_SimpleMR.0.brpl"), capture_after="where2")
+    assert http_out(task) == [
+        series("cpu_usage_idle", {"cpu": "cpu-total"}, ["time", "mean"],
+               [at(20), 91.06416290101595], [at(22), 85.9694442394385], [at(24), 90.62985736134186],
+               [at(26), 86.45443196005628], [at(28), 88.97243107764031]),
+        series("cpu_usage_idle", {"cpu": "cpu0"}, ["time", "mean"], [at(20), 85.08910891088406]),
+        series("cpu_usage_idle", {"cpu": "cpu1"}, ["time", "mean"],
+               [at(20), 96.49999999996908], [at(22), 93.46464646468584], [at(24), 95.00950095007724],
+               [at(26), 92.99999999998636], [at(28), 90.99999999998545]),
+    ]
+
+
+def test_TestBatch_GroupBy_TimeOffset():
+    # The query's time(2s, 1s) shapes only what InfluxDB returns; the replayed batches are the
+    # recording's. Counts of 5 at 00:00:08 and 00:00:18 fill the window that closes at 00:00:28.
+    task = feed_batches("""stream
+    |from()
+    |count('mean')
+    |window()
+        .period(20s)
+        .every(20s)
+    |sum('count')
+""", recorded_batches("TestBatch_SimpleMR.0.brpl"))
+    assert http_out(task) == [
+        series("cpu_usage_idle", {"cpu": "cpu-total"}, ["time", "sum"], [at(28), 10.0]),
+        series("cpu_usage_idle", {"cpu": "cpu0"}, ["time", "sum"], [at(28), 10.0]),
+        series("cpu_usage_idle", {"cpu": "cpu1"}, ["time", "sum"], [at(28), 10.0]),
+    ]
+
+
+def test_eval_keeps_count_per_group_on_batches():
+    # eval.go: one copy of the lambdas per group on a batch edge too; each recorded batch holds 5
+    # points, so a group's third batch counts 11 to 15.
+    task = feed_batches("""stream
+    |from()
+    |eval(lambda: count())
+        .as('n')
+""", recorded_batches("TestBatch_SimpleMR.0.brpl"))
+    last = {batch.tags["cpu"]: [point.fields["n"] for point in batch.points] for batch in task.capture.batches}
+    assert last == {"cpu-total": [11, 12, 13, 14, 15], "cpu0": [11, 12, 13, 14, 15], "cpu1": [11, 12, 13, 14, 15]}
