@@ -20,6 +20,7 @@ import threading
 
 from fake_services import load_config_text, services_for
 from pipeline_harness import kapacitor_lines
+from test_alert_batch import CPU_TOTAL, STATE_CHANGES_ONLY, batch_of
 from tickpy.lang.parser import parse
 from tickpy.pipeline.build import build_task
 from tickpy.replay import replay_lines
@@ -397,3 +398,70 @@ stream
         data("INFO", "OK", 7, 0, 2.469916402324427, 16.0),
         data("OK", "INFO", 8, 1_000_000_000, 0.3053477916297622, 93.4),
     ]
+
+
+# -- a post that times out -------------------------------------------------------------------------
+
+
+class HeldServer:
+    """An HTTP server on 127.0.0.1 that accepts connections and answers only once released, as
+    the Go test's server that sleeps before answering."""
+
+    def __init__(self):
+        self.release = threading.Event()
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.url = "http://127.0.0.1:%d" % self.server.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._hold, args=(connection,), daemon=True).start()
+
+    def _hold(self, connection: socket.socket) -> None:
+        with connection:
+            self.release.wait(10)
+            try:
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.release.set()
+        try:
+            self.server.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.thread.join(5)
+        self.server.close()
+
+
+def test_batch_alert_post_timeout(tmp_path):
+    # follows TestBatch_AlertPost_Timeout (batcher_test.go): stateChangesOnly over the
+    # TestBatch_AlertPostTimeout batches (the cpu-total batches of TestBatch_AlertStateChangesOnly)
+    # posts to a server that does not answer in time; .timeout(1ms) gives up on each request
+    # instead of waiting for the server, so the run ends. Batches are fed straight into the
+    # task, as tests/test_alert_batch.py does (tickpy runs no batch queries).
+    server = HeldServer()
+    try:
+        script = STATE_CHANGES_ONLY + f"\n        .post('{server.url}').timeout(1ms)\n"
+        services = services_for(load_config_text(tmp_path, ""), max_attempts=1)
+        task = build_task(parse(script, "test.tick"), "TestBatch_AlertPostTimeout", services, "test.tick")
+        for index, means in enumerate(CPU_TOTAL):
+            task.stream.batch(batch_of("cpu_usage_idle", {"cpu": "cpu-total"}, means, 10 * index))
+        task.finish()
+        undelivered = services.delivery.close(timeout=30)
+    finally:
+        server.close()
+    # both events (CRITICAL, then OK) were sent and each is reported as not delivered (one
+    # attempt each here: Kapacitor's post handler does not retry; tickpy's delivery would)
+    assert [line.split(": not delivered")[0] for line in undelivered] == [
+        "post: alert cpu_usage_idle:cpu=cpu-total CRITICAL at 2015-10-30T17:14:12Z",
+        "post: alert cpu_usage_idle:cpu=cpu-total OK at 2015-10-30T17:14:50Z",
+    ]
+    # (Kapacitor logs Go's 'context deadline exceeded'; tickpy's report says httpx's words)
+    assert all(line.endswith(f"POST {server.url}: timed out") for line in undelivered), undelivered
