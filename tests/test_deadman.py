@@ -241,3 +241,33 @@ def test_stream_itself_can_be_watched():
     events, _, task = replay("stream\n    |deadman(0.0, 20s)\n", data)
     assert [node.id for node in task.nodes][:2] == ["stream0", "stats1"]
     assert [(event.id, event.level.name) for event in events] == [("nil:stream0 for task 'task'", "CRITICAL")] * 2
+
+
+def test_a_clock_jump_of_decades_stops_the_run_naming_the_line(tmp_path):
+    # A deadman alerts at every tick of a gap (Kapacitor's deadman has no stateChangesOnly), so a
+    # first line written in seconds (read as 1970) before nanosecond lines would tick 170,000,000
+    # times: the run stops with the line where the clock jumps instead of running for hours.
+    (tmp_path / "task.tick").write_text("stream\n    |from()\n        .measurement('cpu')\n    |deadman(1.0, 10s)\n")
+    (tmp_path / "data.lp").write_text("cpu,host=a usage_idle=5 1700000000\n"
+                                      "cpu,host=a usage_idle=5 1700000000000000000\n")
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", "--events", "-", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "data.lp:2: error: the data's time jumps from 1970-01-01T00:00:01.7Z to 2023-11-14T22:13:20Z: "
+        "stats2 (every 10s) would tick 170,000,000 times in between, more than 10,000,000 "
+        "(are all timestamps in one precision? see --precision)\n")
+
+
+def test_a_gap_of_days_gets_every_tick():
+    # A 1m deadman (aligned ticks) started at S (22:13:20): ticks fall at S+40s, S+100s, ... The
+    # point at S+2d+30s, after two days of silence, passes the 2,880 ticks up to S+2d-20s at once,
+    # each with the same count (2); the first has no rate yet, the other 2,879 a rate of 0, each a
+    # CRITICAL event (a deadman has no state-changes filter). The point at S+2d+45s passes the
+    # tick at S+2d+40s, which counts the point of S+2d+30s: rate 1, OK.
+    day = 86_400
+    events, _, _ = replay("stream\n    |from()\n        .measurement('cpu')\n    |deadman(0.0, 1m)\n",
+                          lines_at("cpu", [0, 30, 2 * day + 30, 2 * day + 45]))
+    levels = [event.level.name for event in events]
+    assert levels == ["CRITICAL"] * (2 * 24 * 60 - 1) + ["OK"]
+    assert (events[0].time // SECOND - S, events[-2].time // SECOND - S, events[-1].time // SECOND - S) == (
+        100, 2 * day - 20, 2 * day + 40)

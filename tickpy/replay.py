@@ -11,7 +11,9 @@ from __future__ import annotations
 import sys
 
 from tickpy.data.lineproto import PointReader, open_line_protocol
+from tickpy.lang.errors import TickError
 from tickpy.pipeline.node import Node
+from tickpy.pipeline.nodes.stats import MAX_TICKS_PER_CLOCK_MOVE, TooManyTicks
 
 PROGRESS_EVERY = 100_000  # points between progress updates on a terminal
 
@@ -42,9 +44,12 @@ def replay_lines(lines, source_name: str, tasks: list, services, precision: str 
     points = 0
     for point in reader:
         if point.time != now:
+            try:
+                for node in clocked_nodes:
+                    node.advance(point.time)
+            except TooManyTicks as jump:
+                raise _clock_jump_error(jump, now, point, source_name) from None
             now = point.time
-            for node in clocked_nodes:
-                node.advance(now)
         for enter, dbrps in entries:
             if dbrps and (point.database, point.retention_policy) not in dbrps:
                 continue
@@ -57,6 +62,18 @@ def replay_lines(lines, source_name: str, tasks: list, services, precision: str 
         task.finish()
     if services.topics is not None:
         services.topics.finish()
+
+
+def _clock_jump_error(jump: TooManyTicks, before: int, point, source_name: str) -> TickError:
+    """Where the data's clock jumped too far for a stats (or deadman) node, and the likely cause."""
+    from tickpy.alert.event import format_time
+    from tickpy.template.gotime import duration_string
+
+    return TickError(
+        f"the data's time jumps from {format_time(before)} to {format_time(point.time)}: "
+        f"{jump.node_id} (every {duration_string(jump.interval)}) would tick {jump.ticks:,} times "
+        f"in between, more than {MAX_TICKS_PER_CLOCK_MOVE:,} (are all timestamps in one precision? "
+        "see --precision)", point.line, 0, source_name)
 
 
 def terminal_progress(points: int) -> None:

@@ -56,6 +56,20 @@ class EmittedCounter(Node):
         self.counts[group] += len(batch.points)
 
 
+# Ticks one move of the replay clock may take a stats node through. Each tick sends points down
+# the pipeline (a deadman alerts at every one), so a gap of decades, usually one timestamp written
+# in another precision, would run for hours; more than this is refused instead.
+MAX_TICKS_PER_CLOCK_MOVE = 10_000_000
+
+
+class TooManyTicks(Exception):
+    """The replay clock jumped further than a stats node can tick through (the replay says where)."""
+
+    def __init__(self, node_id: str, interval: int, ticks: int):
+        super().__init__(node_id, interval, ticks)
+        self.node_id, self.interval, self.ticks = node_id, interval, ticks
+
+
 class StatsNode(Node):
     kind = "stats"
 
@@ -70,6 +84,10 @@ class StatsNode(Node):
     def advance(self, now: int) -> None:
         if self._next_tick is None:
             self._start(now)
+        if now >= self._next_tick:
+            ticks = (now - self._next_tick) // self.interval + 1
+            if ticks > MAX_TICKS_PER_CLOCK_MOVE:
+                raise TooManyTicks(self.id, self.interval, ticks)
         while self._next_tick <= now:
             stamp = self._next_tick
             if self.align:
