@@ -165,6 +165,22 @@ stream
     assert http_out(task) == COUNT_OF_SERVER_A
 
 
+@pytest.mark.parametrize("script, node_id, prefix", [
+    ("stream|from()|where(lambda: \"value\")", "where2", "error while evaluating expression"),
+    ("stream|from().where(lambda: \"value\")", "from1", "failed to evaluate WHERE expression"),
+])
+def test_where_refuses_a_value_that_is_not_a_boolean(script, node_id, prefix):
+    # EvalPredicate evaluates with EvalBool (expr.go): a float is a TypeGuard error, a missing
+    # field is 'reference "value" is missing value' (eval_reference_node.go); where.go and
+    # stream.go log them with their own prefix and drop the point.
+    task = run(script, kapacitor_lines("cpu value=1.5 1\ncpu other=true 2"), capture_after=node_id)
+    assert task.capture.points == []
+    assert task.node(node_id).error_messages == {
+        f"{prefix}: TypeGuard: expression returned unexpected type float, expected boolean": 1,
+        f'{prefix}: reference "value" is missing value': 1,
+    }
+
+
 def test_TestStream_AllMeasurements():
     # No measurement: cpu and disk points share the one window (its name is the first point's);
     # seconds 0-9 hold 10 serverA + 10 serverB + 1 serverC cpu points and 2 disk points.

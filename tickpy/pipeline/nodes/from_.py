@@ -1,8 +1,9 @@
 """`|from()`: selects the points of one measurement / database / retention policy, optionally
 filtered by a lambda, truncated or rounded in time, and grouped (Kapacitor's FromNode).
 
-A point failing the `where` lambda with an evaluation error is dropped and counted, as
-Kapacitor logs "failed to evaluate WHERE expression" and drops it.
+A point failing the `where` lambda with an evaluation error (a value that is not a boolean
+included, as Kapacitor's EvalBool refuses it) is dropped and counted, as Kapacitor logs "failed to
+evaluate WHERE expression" and drops it.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class FromNode(Node):
             return
         if self.where is not None:
             try:
-                if self.where(point) is not True:
+                if self.where.predicate(point) is not True:
                     return
             except Exception as error:  # EvalError: the point is dropped, as Kapacitor does
                 self.count_error(f"failed to evaluate WHERE expression: {error}")

@@ -1,5 +1,6 @@
 """`|where(lambda)`: keeps the points for which the lambda is true. A point whose evaluation
-fails (a missing field, mismatched types) is dropped and counted, as in Kapacitor's where.go.
+fails (a missing field, mismatched types, a value that is not a boolean) is dropped and counted
+with Kapacitor's texts: where.go logs "error while evaluating expression" and EvalBool's error.
 A lambda with a stateful function (`count()`, `sigma()`) keeps its state per group, as there."""
 
 from tickpy.pipeline.node import PointwiseNode
@@ -26,8 +27,8 @@ class WhereNode(PointwiseNode):
 
     def _filter(self, point, predicate):
         try:
-            passed = predicate(point)
+            passed = predicate.predicate(point)
         except Exception as error:
-            self.count_error(f"error evaluating expression: {error}")
+            self.count_error(f"error while evaluating expression: {error}")
             return None
         return point if passed is True else None
