@@ -328,6 +328,33 @@ errorsByServiceGlobal
     assert result == expected
 
 
+def test_TestBatch_Join_NoFill_and_TestBatch_Join_Fill_Num():
+    # Same queries over TestBatch_Join_Fill's recordings, which miss some times: an inner join
+    # drops them, fill(100.0) keeps them (tests/test_nodes_combine.py runs the same scripts on
+    # windows of the same points)
+    script = """var cpu0 = stream
+    |from()
+
+var cpu1 = stream
+    |from()
+
+cpu0
+    |join(cpu1)
+        .as('cpu0', 'cpu1')
+        FILL
+    |eval(lambda: "cpu0.mean" + "cpu1.mean")
+        .as('cpu')
+    |sum('cpu')
+    |window()
+        .period(20s)
+        .every(20s)
+    |sum('sum')
+"""
+    for fill, total in (("", 876.0), (".fill(100.0)", 1178.0)):
+        run = replay_batches(script.replace("FILL", fill), ["TestBatch_Join_Fill.0", "TestBatch_Join_Fill.1"])
+        assert http_out(run) == {"": ("cpu_usage_idle", {}, ["sum"], [(28, total)])}, fill
+
+
 JOIN_ON_FILL_BATCH_SCRIPT = """var maintlock = stream
     |from()
 
@@ -403,11 +430,42 @@ def combine_batches(lambdas: str, names: str, groups: str, expression: str, resu
     return http_out(replay_batches(script, ["TestBatch_Combine.0"]))
 
 
+def test_TestBatch_Flatten():
+    # The recording gives every batch of one 10s query the same tmax, so groupBy('dc') puts the
+    # three services of a dc in one batch (tests/test_nodes_combine.py makes such batches with
+    # windows instead); its last batch (20s..) is held, as no later batch comes
+    script = """stream
+    |from()
+    |groupBy('dc')
+    |flatten()
+        .on('service')
+        .tolerance(5s)
+"""
+    columns = ["auth.value", "cart.value", "log.value"]
+    assert http_out(replay_batches(script, ["TestBatch_Flatten.0"])) == {
+        "dc=A": ("request_latency", {"dc": "A"}, columns, [(10, 4.0, 8.0, 7.0), (15, 2.0, 3.0, 1.0)]),
+        "dc=B": ("request_latency", {"dc": "B"}, columns, [(10, 9.0, 3.0, 5.0), (15, 6.0, 7.0, 4.0)]),
+    }
+
+
+def test_TestBatch_Combine_All():
+    result = combine_batches("lambda: TRUE, lambda: TRUE", "'first', 'second'",
+                             "'first.service', 'second.service'", '"first.value" / "second.value"', "ratio")
+    assert result == {
+        f"dc={dc},first.service={first},second.service={second}": (
+            "request_latency", {"dc": dc, "first.service": first, "second.service": second},
+            ["ratio"], [(15, ratio)])
+        for dc, first, second, ratio in (
+            ("A", "cart", "auth", 3.0 / 2.0), ("A", "cart", "log", 3.0 / 1.0), ("A", "auth", "log", 2.0 / 1.0),
+            ("B", "cart", "auth", 7.0 / 6.0), ("B", "cart", "log", 7.0 / 4.0), ("B", "auth", "log", 6.0 / 4.0))
+    }
+
+
 def test_TestBatch_Combine_All_Triples():
     result = combine_batches("lambda: TRUE, lambda: TRUE, lambda: TRUE", "'first', 'second','third'",
                              "'first.service', 'second.service', 'third.service'",
                              '"first.value" + "second.value" + "third.value"', "sum")
-    assert {group: (name, tags, columns, rows) for group, (name, tags, columns, rows) in result.items()} == {
+    assert result == {
         f"dc={dc},first.service=cart,second.service=auth,third.service=log": (
             "request_latency",
             {"dc": dc, "first.service": "cart", "second.service": "auth", "third.service": "log"},
@@ -439,6 +497,12 @@ def test_TestBatch_CumulativeSum():
     # Kapacitor's result shows the second batch: the sum starts again with each batch
     assert transformed("|cumulativeSum('value')", "TestBatch_CumulativeSum.0") == {
         "": ("packets", {}, ["cumulativeSum"], [(10, 0.0), (12, 10.0), (14, 30.0), (16, 60.0), (18, 100.0)])}
+
+
+def test_TestBatch_Derivative():
+    # The point at 5s has no "value" and is left out
+    assert transformed("|derivative('value')", "TestBatch_Derivative.0") == {
+        "": ("packets", {}, ["value"], [(2, 0.5), (4, 0.5), (6, 0.5), (8, 1.0)])}
 
 
 def test_TestBatch_DerivativeAs():

@@ -10,7 +10,10 @@ tags prefixed with its `.as()` name and the delimiter, except the group's own ta
 name. The last time of the data is never combined, because no later point closes it — as in
 Kapacitor, which combines a time only when the next one begins.
 
-More than `.max()` combinations (default 1,000,000) is an error, as in Kapacitor.
+More than `.max()` combinations (default 1,000,000) is an error, as in Kapacitor. There the error
+fails the node and so stops the task (combine.go returns it from the receiver); a replay counts it
+on the node, combines nothing for that time, and goes on, as it does for an alert template that
+fails.
 """
 
 from __future__ import annotations
