@@ -19,7 +19,7 @@ import stat
 import threading
 
 from fake_services import load_config_text, services_for
-from pipeline_harness import kapacitor_lines
+from pipeline_harness import Capture, at, kapacitor_lines
 from test_alert_batch import CPU_TOTAL, STATE_CHANGES_ONLY, batch_of
 from tickpy.lang.parser import parse
 from tickpy.pipeline.build import build_task
@@ -80,14 +80,17 @@ LEVELS = """
 
 
 def run_script(tmp_path, script: str, config_text: str = "", data: str = ALERT_DATA,
-               task_name: str = "TestStream_Alert"):
-    """Replay `data` through `script` with real delivery; returns the run's Services once every
-    delivery is done (the report lists each one)."""
+               task_name: str = "TestStream_Alert") -> Capture:
+    """Replay `data` through `script` with real delivery. Returns what the script's last node
+    emitted (where the Go tests hang an httpOut, which tickpy does not have), once every
+    delivery is done."""
     services = services_for(load_config_text(tmp_path, config_text))
     task = build_task(parse(script, "test.tick"), task_name, services, "test.tick")
+    capture = Capture()
+    task.nodes[-1].add_child(capture)
     replay_lines(kapacitor_lines(data), "data.lp", [task], services)  # finishing closes handlers
     assert services.delivery.close(timeout=10) == []
-    return services
+    return capture
 
 
 def critical_count_data(id_: str) -> dict:
@@ -465,3 +468,324 @@ def test_batch_alert_post_timeout(tmp_path):
     ]
     # (Kapacitor logs Go's 'context deadline exceeded'; tickpy's report says httpx's words)
     assert all(line.endswith(f"POST {server.url}: timed out") for line in undelivered), undelivered
+
+
+# -- the alert node: levels, resets, durations, state changes, flapping --------------------------
+
+SECOND = 1_000_000_000
+
+
+def alert_data(*, id_: str, level: str, previous: str, second: int, duration: int, row: dict,
+               details: str = "", recoverable: bool = True) -> dict:
+    """An alert.Data as the Go tests write it, decoded from JSON: `second` counts from
+    1971-01-01T00:00:00Z, `duration` is in seconds, `row` is the one series row without its
+    time column (columns in Kapacitor's order: time first, then the fields sorted)."""
+    stamp = f"1971-01-01T00:00:{second:02d}Z"
+    return {
+        "id": id_, "message": f"{id_} is {level}", "details": details, "time": stamp,
+        "duration": duration * SECOND, "level": level,
+        "data": {"series": [{"name": "cpu", "tags": row["tags"], "columns": ["time", *row["fields"]],
+                             "values": [[stamp, *row["fields"].values()]]}]},
+        "previousLevel": previous, "recoverable": recoverable,
+    }
+
+
+def test_stream_alert(fake, tmp_path):
+    # follows TestStream_Alert: one CRITICAL post; what the alert node passes on carries the id
+    # and level as tags and fields, and the message as a field
+    script = f"""
+var infoThreshold = 6.0
+var warnThreshold = 7.0
+var critThreshold = 8.0
+{COUNT_PER_WINDOW}
+    |alert()
+        .id('kapacitor/{{{{ .Name }}}}/{{{{ index .Tags "host" }}}}')
+        .details('details')
+        .idField('id')
+        .idTag('id')
+        .levelField('level')
+        .messageField('msg')
+        .levelTag('level')
+        .info(lambda: "count" > infoThreshold)
+        .warn(lambda: "count" > warnThreshold)
+        .crit(lambda: "count" > critThreshold)
+        .post('{fake.base_url}')
+"""
+    capture = run_script(tmp_path, script)
+    assert [r.json() for r in fake.requests] == [
+        alert_data(id_="kapacitor/cpu/serverA", level="CRITICAL", previous="OK", second=10, duration=0,
+                   details="details", row={"tags": {"host": "serverA"}, "fields": {"count": 10}})]
+    [last] = capture.points
+    assert (last.name, last.time) == ("cpu", at(10))
+    assert last.tags == {"host": "serverA", "level": "CRITICAL", "id": "kapacitor/cpu/serverA"}
+    assert last.fields == {"count": 10, "id": "kapacitor/cpu/serverA", "level": "CRITICAL",
+                           "msg": "kapacitor/cpu/serverA is CRITICAL"}
+
+
+# integrations/testdata/TestStream_Alert_NoRecoveries.srpl
+NO_RECOVERIES_DATA = "\n".join(f"cpu,host=serverA value={value} {second:010d}" for second, value in
+                               enumerate([7, 2, 6, 7, 7, 8, 2, 6, 3, 5, 4, 5], start=1))
+
+
+def test_stream_alert_no_recoveries(fake, tmp_path):
+    # follows TestStream_Alert_NoRecoveries: the OK events (at 1s and 6s) are not sent, and every
+    # event says it is not recoverable; the level and duration go on as without .noRecoveries()
+    script = f"""
+var infoThreshold = 6.0
+var warnThreshold = 7.0
+var critThreshold = 8.0
+
+stream
+    |from()
+        .measurement('cpu')
+        .groupBy('host')
+    |alert()
+        .id('kapacitor/{{{{ .Name }}}}/{{{{ index .Tags "host" }}}}')
+        .details('')
+        .info(lambda: "value" >= infoThreshold)
+        .warn(lambda: "value" >= warnThreshold)
+        .crit(lambda: "value" >= critThreshold)
+        .noRecoveries()
+        .post('{fake.base_url}')
+"""
+    capture = run_script(tmp_path, script, data=NO_RECOVERIES_DATA, task_name="TestStream_Alert_NoRecoveries")
+
+    def event(level, previous, second, duration, value):
+        return alert_data(id_="kapacitor/cpu/serverA", level=level, previous=previous, second=second,
+                          duration=duration, recoverable=False,
+                          row={"tags": {"host": "serverA"}, "fields": {"value": value}})
+
+    assert [r.json() for r in fake.requests] == [
+        event("WARNING", "OK", 0, 0, 7),
+        event("INFO", "WARNING", 2, 0, 6),
+        event("WARNING", "INFO", 3, 1, 7),
+        event("WARNING", "WARNING", 4, 2, 7),
+        event("CRITICAL", "WARNING", 5, 3, 8),
+        event("INFO", "CRITICAL", 7, 0, 6),
+    ]
+    # httpOut's last result: the INFO point at 7s, passed on unchanged
+    last = capture.points[-1]
+    assert (last.time, last.tags, last.fields) == (at(7), {"host": "serverA"}, {"value": 6})
+
+
+def _with_reset_script(url: str, resets: tuple[float, float, float]) -> str:
+    info_reset, warn_reset, crit_reset = resets
+    return f"""
+var infoThreshold = 40.0
+var warnThreshold = 60.0
+var critThreshold = 80.0
+
+var infoResetThreshold = {info_reset}
+var warnResetThreshold = {warn_reset}
+var critResetThreshold = {crit_reset}
+
+stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "host" == 'serverA')
+        .groupBy('host')
+    |alert()
+        .id('kapacitor/{{{{ .Name }}}}/{{{{ index .Tags "host" }}}}')
+        .details('details')
+        .idField('id')
+        .idTag('id')
+        .levelField('level')
+        .levelTag('level')
+        .info(lambda: "value" > infoThreshold)
+        .infoReset(lambda: "value" < infoResetThreshold)
+        .warn(lambda: "value" > warnThreshold)
+        .warnReset(lambda: "value" < warnResetThreshold)
+        .crit(lambda: "value" > critThreshold)
+        .critReset(lambda: "value" < critResetThreshold)
+        .post('{url}')
+"""
+
+
+def _usage_lines(server_a: list[float]) -> str:
+    """serverA's cpu usage one point a second from second 1 (the serverB/serverC/disk lines of
+    the recordings are filtered out by the scripts' where())."""
+    return "\n".join(f"cpu,type=usage,host=serverA value={value} {second:010d}"
+                     for second, value in enumerate(server_a, start=1))
+
+
+def _usage_event(level, previous, second, duration, value):
+    return alert_data(id_="kapacitor/cpu/serverA", level=level, previous=previous, second=second,
+                      duration=duration, details="details",
+                      row={"tags": {"host": "serverA", "type": "usage"}, "fields": {"value": value}})
+
+
+def test_stream_alert_with_reset_0(fake, tmp_path):
+    # follows TestStream_Alert_WithReset_0 (integrations/testdata/TestStream_Alert_WithReset_0.srpl,
+    # serverA): a level holds until its reset lambda is true, even below its threshold
+    data = _usage_lines([45.0, 40.0, 30.0, 9.0, 45.0, 61.0, 30.0, 19.0, 45.0, 61.0, 81.0, 29.0])
+    capture = run_script(tmp_path, _with_reset_script(fake.base_url, (10.0, 20.0, 30.0)), data=data,
+                         task_name="TestStream_Alert_WithReset_0")
+    assert [r.json() for r in fake.requests] == [
+        _usage_event("INFO", "OK", 0, 0, 45.0),
+        _usage_event("INFO", "INFO", 1, 1, 40.0),
+        _usage_event("INFO", "INFO", 2, 2, 30.0),
+        _usage_event("OK", "INFO", 3, 3, 9.0),
+        _usage_event("INFO", "OK", 4, 0, 45.0),
+        _usage_event("WARNING", "INFO", 5, 1, 61.0),
+        _usage_event("WARNING", "WARNING", 6, 2, 30.0),
+        _usage_event("OK", "WARNING", 7, 3, 19.0),
+        _usage_event("INFO", "OK", 8, 0, 45.0),
+        _usage_event("WARNING", "INFO", 9, 1, 61.0),
+        _usage_event("CRITICAL", "WARNING", 10, 2, 81.0),
+        _usage_event("OK", "CRITICAL", 11, 3, 29.0),
+    ]
+    last = capture.points[-1]
+    assert (last.time, last.tags, last.fields) == (
+        at(11), {"host": "serverA", "level": "OK", "id": "kapacitor/cpu/serverA", "type": "usage"},
+        {"id": "kapacitor/cpu/serverA", "level": "OK", "value": 29.0})
+
+
+def test_stream_alert_with_reset_1(fake, tmp_path):
+    # follows TestStream_Alert_WithReset_1: resets above the next level's threshold step the
+    # level down one at a time (CRITICAL -> WARNING -> INFO -> OK)
+    data = _usage_lines([45.0, 40.0, 30.0, 29.0, 45.0, 61.0, 49.0, 29.0, 45.0, 61.0, 81.0, 69.0, 50.0,
+                         41.0, 25.0])
+    capture = run_script(tmp_path, _with_reset_script(fake.base_url, (30.0, 50.0, 70.0)), data=data,
+                         task_name="TestStream_Alert_WithReset_1")
+    assert [r.json() for r in fake.requests] == [
+        _usage_event("INFO", "OK", 0, 0, 45.0),
+        _usage_event("INFO", "INFO", 1, 1, 40.0),
+        _usage_event("INFO", "INFO", 2, 2, 30.0),
+        _usage_event("OK", "INFO", 3, 3, 29.0),
+        _usage_event("INFO", "OK", 4, 0, 45.0),
+        _usage_event("WARNING", "INFO", 5, 1, 61.0),
+        _usage_event("INFO", "WARNING", 6, 2, 49.0),
+        _usage_event("OK", "INFO", 7, 3, 29.0),
+        _usage_event("INFO", "OK", 8, 0, 45.0),
+        _usage_event("WARNING", "INFO", 9, 1, 61.0),
+        _usage_event("CRITICAL", "WARNING", 10, 2, 81.0),
+        _usage_event("WARNING", "CRITICAL", 11, 3, 69.0),
+        _usage_event("WARNING", "WARNING", 12, 4, 50.0),
+        _usage_event("INFO", "WARNING", 13, 5, 41.0),
+        _usage_event("OK", "INFO", 14, 6, 25.0),
+    ]
+    last = capture.points[-1]
+    assert (last.time, last.tags, last.fields) == (
+        at(14), {"host": "serverA", "level": "OK", "id": "kapacitor/cpu/serverA", "type": "usage"},
+        {"id": "kapacitor/cpu/serverA", "level": "OK", "value": 25.0})
+
+
+def test_stream_alert_duration(fake, tmp_path):
+    # follows TestStream_AlertDuration: with stateChangesOnly, five changes; the duration counts
+    # from the first non-OK event, and durationField puts it on the point (in nanoseconds)
+    data = "\n".join(f"cpu,type=idle,host=serverA value={value} {second:010d}" for second, value in
+                     enumerate([9, 9, 8, 8, 6, 8, 8, 8, 3, 5, 7, 7], start=1))
+    script = f"""
+var warnThreshold = 7.0
+var critThreshold = 8.0
+
+stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "host" == 'serverA')
+        .groupBy('host')
+    |alert()
+        .id('kapacitor/{{{{ .Name }}}}/{{{{ index .Tags "host" }}}}')
+        .details('details')
+        .durationField('duration')
+        .warn(lambda: "value" > warnThreshold)
+        .crit(lambda: "value" > critThreshold)
+        .stateChangesOnly()
+        .post('{fake.base_url}')
+"""
+    capture = run_script(tmp_path, script, data=data, task_name="TestStream_AlertDuration")
+
+    def event(level, previous, second, duration, value):
+        return alert_data(id_="kapacitor/cpu/serverA", level=level, previous=previous, second=second,
+                          duration=duration, details="details",
+                          row={"tags": {"host": "serverA", "type": "idle"}, "fields": {"value": value}})
+
+    assert [r.json() for r in fake.requests] == [
+        event("CRITICAL", "OK", 0, 0, 9),
+        event("WARNING", "CRITICAL", 2, 2, 8),
+        event("OK", "WARNING", 4, 4, 6),
+        event("WARNING", "OK", 5, 0, 8),
+        event("OK", "WARNING", 8, 3, 3),
+    ]
+    # httpOut's last result: the OK point at 8s with duration 3s
+    last = capture.points[-1]
+    assert (last.time, last.tags, last.fields) == (
+        at(8), {"host": "serverA", "type": "idle"}, {"duration": 3 * SECOND, "value": 3})
+
+
+# integrations/testdata/TestStream_AlertStateChangesOnly.srpl and TestStream_AlertFlapping.srpl
+# (the same values)
+STATE_CHANGES_VALUES = [97.1, 92.6, 95.6, 93.1, 92.6, 95.8, 92.7, 96.0, 93.4, 95.3, 92.4, 95.1]
+
+
+def _idle_lines(values: list[float]) -> str:
+    return "\n".join(f"cpu,type=idle,host=serverA value={value} {second:010d}"
+                     for second, value in enumerate(values, start=1))
+
+
+def test_stream_alert_state_changes_only(fake, tmp_path):
+    # follows TestStream_AlertStateChangesOnly: 4 points below 93, each alone, so 8 changes
+    script = f"""
+stream
+    |from()
+        .measurement('cpu')
+    |alert()
+        .crit(lambda: "value" < 93)
+        .stateChangesOnly()
+        .post('{fake.base_url}')
+"""
+    run_script(tmp_path, script, data=_idle_lines(STATE_CHANGES_VALUES),
+               task_name="TestStream_AlertStateChangesOnly")
+    assert len(fake.requests) == 8
+    # (what the count implies: alternating CRITICAL and OK, from 1s to 11s)
+    assert [(r.json()["level"], r.json()["time"][-3:-1]) for r in fake.requests] == [
+        ("CRITICAL", "01"), ("OK", "02"), ("CRITICAL", "04"), ("OK", "05"),
+        ("CRITICAL", "06"), ("OK", "07"), ("CRITICAL", "10"), ("OK", "11")]
+
+
+def test_stream_alert_state_changes_only_expired(fake, tmp_path):
+    # follows TestStream_AlertStateChangesOnlyExpired: .stateChangesOnly(2s) sends a lasting
+    # CRITICAL again once 2s have passed since it was last sent: 5 alerts and 1 recovery
+    values = [97.1, 92.6, 95.6, 93.1, 92.6, 95.8, 92.7, 96.0, 93.4, 95.3, 98.4, 97.1]
+    script = f"""
+stream
+    |from()
+        .measurement('cpu')
+    |alert()
+        .crit(lambda: "value" < 97)
+        .details('')
+        .stateChangesOnly(2s)
+        .post('{fake.base_url}')
+"""
+    run_script(tmp_path, script, data=_idle_lines(values), task_name="TestStream_AlertStateChangesOnlyExpired")
+    got = [r.json() for r in fake.requests]
+    for event in got:
+        del event["data"]  # the Go test does not look at it
+    expected = [{"id": "cpu:nil", "message": "cpu:nil is CRITICAL", "details": "",
+                 "time": f"1971-01-01T00:00:0{2 * n - 1}Z", "duration": (n - 1) * 2 * SECOND,
+                 "level": "CRITICAL", "previousLevel": "OK" if n == 1 else "CRITICAL",
+                 "recoverable": True} for n in range(1, 6)]
+    expected.append({"id": "cpu:nil", "message": "cpu:nil is OK", "details": "",
+                     "time": "1971-01-01T00:00:10Z", "duration": 9 * SECOND, "level": "OK",
+                     "previousLevel": "CRITICAL", "recoverable": True})
+    assert got == expected
+
+
+def test_stream_alert_flapping(fake, tmp_path):
+    # follows TestStream_AlertFlapping: flapping detection (0.25, 0.50 over 21 states) drops
+    # the last alerts: 9 posts
+    script = f"""
+stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "host" == 'serverA')
+    |alert()
+        .info(lambda: "value" < 95)
+        .warn(lambda: "value" < 94)
+        .crit(lambda: "value" < 93)
+        .flapping(0.25, 0.50)
+        .history(21)
+        .post('{fake.base_url}')
+"""
+    run_script(tmp_path, script, data=_idle_lines(STATE_CHANGES_VALUES), task_name="TestStream_AlertFlapping")
+    assert len(fake.requests) == 9
