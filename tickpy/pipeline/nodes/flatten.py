@@ -7,7 +7,11 @@ per group while their time, rounded to `.tolerance()`, stays the same; a later t
 collected ones out as one point with the group's tags and the measurement of the group's first
 point. On a stream the last time of the data stays unsent, as in Kapacitor (only a later point
 closes a time); a batch is flattened point by point and its last time goes out when it ends.
-A point lacking one of the `.on()` tags is left out and counted as an error.
+A point lacking one of the `.on()` tags is left out and counted as an error. (Kapacitor's flatten.go
+leaves the tag values it had already written for such a point in its name buffer: with two or
+more `.on()` tags, the next point of the same time gets names starting with them (`a`, then
+`ab.x.value`), and a leftover from the time's last point goes back to a sync.Pool with the
+buffer, so where it lands next is not fixed. tickpy copies neither slip.)
 """
 
 from __future__ import annotations
