@@ -434,6 +434,32 @@ def test_TestStream_Eval_KeepSomeWithHidden():
     assert http_out(task) == [series("types", None, ["time", "value0", "zero"], [at(0), 0.0, 0.0])]
 
 
+# eval.go EvalNode.eval: before each lambda, fillScope reads the names that lambda uses from the
+# point as it came in (a field, else a tag); only a name the point lacks keeps an earlier lambda's
+# value. The fields are then made from what the scope holds after the last lambda.
+@pytest.mark.parametrize("lambdas, names, keep, expected", [
+    # the second lambda reads the point's "value", and so the kept "value" is the point's too
+    ('lambda: "value" * 2.0, lambda: "value" + 1.0', "'value', 'next'", "",
+     {"value": 10.0, "next": 11.0}),
+    # a name computed first and read later, when the point lacks it, is the computed value
+    ('lambda: "value" * 2.0, lambda: "double" + 1.0', "'double', 'next'", "",
+     {"double": 20.0, "next": 21.0}),
+    # a computed name that is also a tag: the later lambda reads the tag, without a collision
+    ("lambda: 'x', lambda: \"host\" + '!'", "'host', 'shout'", "", {"host": "a", "shout": "a!"}),
+    # a tag read by a lambda can be kept as a field
+    ("lambda: \"host\" + 'x'", "'hx'", ".keep('host', 'hx')", {"host": "a", "hx": "ax"}),
+])
+def test_eval_reads_the_incoming_point_first(lambdas, names, keep, expected):
+    task = run(f"""stream
+    |from()
+    |eval({lambdas})
+        .as({names})
+        {keep}
+""", kapacitor_lines("cpu,host=a value=10.0 1"))
+    [point] = task.capture.points
+    assert point.fields == expected and point.tags == {"host": "a"}
+
+
 MISSING_DATA = kapacitor_lines("""
 missing,t=t1 to_be=42 0
 missing,t=t1 or_not_to_be=42 0

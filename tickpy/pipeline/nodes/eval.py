@@ -23,6 +23,7 @@ class EvalNode(PointwiseNode, ReportingNode):
                  tag_names: list[str], quiet: bool):
         super().__init__(node_id)
         self.lambdas = GroupLambdas(expressions)
+        self.references = [tuple(expression.references) for expression in expressions]
         self.names = names
         self.keep = keep  # None: no .keep(); []: keep all; [...]: keep these
         self.tag_names = set(tag_names)
@@ -47,32 +48,44 @@ class EvalNode(PointwiseNode, ReportingNode):
             return None
 
     def _evaluate(self, point: Point, expressions: list) -> Point:
-        scope = point.copy()  # lambdas after the first see the values computed so far
-        computed = {}
-        for name, expression in zip(self.names, expressions):
+        """Kapacitor's EvalNode.eval: before each lambda, the names it reads are taken from the
+        point as it came in (a field, else a tag), and only a name the point lacks is the value an
+        earlier lambda computed. What the names hold after the last lambda is what is kept, so a
+        computed name that a later lambda reads from the point ends with the point's value."""
+        fields, tags = point.fields, point.tags
+        scope = Point(point.name, tags, dict(fields), point.time, point.database,
+                      point.retention_policy, point.line, point.group)  # what a lambda reads
+        values = {}  # Kapacitor's scope after the lambdas
+        for name, expression, references in zip(self.names, expressions, self.references):
+            for reference in references:
+                if reference in fields:
+                    values[reference] = fields[reference]
+                elif reference in tags:
+                    values[reference] = tags[reference]
             value = expression(scope)
-            scope.fields[name] = value
-            computed[name] = value
-        tags = point.tags
+            values[name] = value
+            if name not in fields and name not in tags:
+                scope.fields[name] = value
         if self.tag_names:
             tags = dict(tags)
             for name in self.tag_names:
-                value = computed[name]
+                value = values[name]
                 if not isinstance(value, str):
                     raise ValueError(f"result of a tag expression must be of type string, got {go_type_name(value)}")
                 tags[name] = value
         if self.keep is None:
-            fields = {name: value for name, value in computed.items() if name not in self.tag_names}
+            fields = {name: values[name] for name in self.names if name not in self.tag_names}
         elif not self.keep:
-            fields = {**point.fields, **computed}
+            fields = {**fields, **{name: values[name] for name in self.names}}
         else:
-            fields = {}
+            kept = {}
             for name in self.keep:
-                if name in computed:
-                    fields[name] = computed[name]
-                elif name in point.fields:
-                    fields[name] = point.fields[name]
+                if name in values:  # computed, or read by a lambda (a tag's value too)
+                    kept[name] = values[name]
+                elif name in fields:
+                    kept[name] = fields[name]
                 else:
                     raise ValueError(f'cannot keep field "{name}", field does not exist')
+            fields = kept
         return Point(point.name, tags, fields, point.time, point.database, point.retention_policy,
                      point.line, point.group)
