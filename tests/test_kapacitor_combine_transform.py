@@ -53,8 +53,9 @@ def json_values(text: str) -> list:
 def recorded_batches(name: str) -> list[Batch]:
     """The batches of one recorded query, moved as Kapacitor's test replay moves them (replay.go
     replayBatchFromChan): every point by the same amount, so that the first point of the file
-    is at 1971-01-01T00:00:00Z; a batch's time is its recorded tmax, or its last point's time
-    when the tmax is missing or earlier. Numbers are floats, as Go decodes JSON numbers; a point
+    is at 1971-01-01T00:00:00Z; a batch's time is its recorded tmax, which is not moved (so
+    TestBatch_Combine's batches keep 2015 times, and those of one query are equal), or its last
+    point's time when the tmax is missing or earlier. Numbers are floats, as Go decodes JSON numbers; a point
     without tags has the batch's (edge/messages.go UnmarshalJSON)."""
     documents = json_values((DATA / f"{name}.brpl").read_text())
     shift = at(0) - rfc3339_ns(documents[0]["points"][0]["time"])
