@@ -21,9 +21,11 @@ import threading
 from fake_services import load_config_text, services_for
 from pipeline_harness import Capture, at, kapacitor_lines
 from test_alert_batch import CPU_TOTAL, STATE_CHANGES_ONLY, batch_of
+from tickpy.alert.topics import TopicRegistry
 from tickpy.lang.parser import parse
 from tickpy.pipeline.build import build_task
 from tickpy.replay import replay_lines
+from tickpy.store import StoredHandler, open_store
 
 # integrations/testdata/TestStream_Alert.srpl (its db/rp lines left out)
 ALERT_DATA = """
@@ -789,3 +791,123 @@ stream
 """
     run_script(tmp_path, script, data=_idle_lines(STATE_CHANGES_VALUES), task_name="TestStream_AlertFlapping")
     assert len(fake.requests) == 9
+
+
+# -- topic handlers defined as handler files (server/server_test.go TestServer_AlertHandlers) ------
+
+# The task every TestServer_AlertHandlers case runs; its one point is `alert value=1 0000000000`
+# written with precision s.
+TOPIC_TICK = """
+stream
+    |from()
+        .measurement('alert')
+    |alert()
+        .topic('test')
+        .id('id')
+        .message('message')
+        .details('details')
+        .crit(lambda: TRUE)
+"""
+
+# json.Marshal of the test's alertData, plus the newline (what log, tcp and exec get)
+TOPIC_EVENT_LINE = (
+    '{"id":"id","message":"message","details":"details","time":"1970-01-01T00:00:00Z","duration":0,'
+    '"level":"CRITICAL","data":{"series":[{"name":"alert","columns":["time","value"],'
+    '"values":[["1970-01-01T00:00:00Z",1]]}]},"previousLevel":"OK","recoverable":true}\n')
+
+
+def run_topic_handler(tmp_path, kind: str, options: dict, config_text: str = "") -> None:
+    """Define handler `testAlertHandlers` of `kind` on topic `test` in a real store, run
+    TOPIC_TICK over the one point, and wait for every delivery."""
+    store = open_store(str(tmp_path / "home"))
+    try:
+        store.define_handler(StoredHandler("test", "testAlertHandlers", kind, "", options))
+        services = services_for(load_config_text(tmp_path, config_text))
+        services.topics = TopicRegistry(services, store)
+        task = build_task(parse(TOPIC_TICK, "test.tick"), "testAlertHandlers", services, "test.tick")
+        replay_lines(["alert value=1 0000000000"], "data.lp", [task], services, precision="s")
+        assert services.delivery.close(timeout=10) == []
+        assert services.report.failures() == []
+    finally:
+        store.close()
+
+
+def test_topic_handler_discord(fake, tmp_path):
+    # follows TestServer_AlertHandlers, kind discord
+    avatar = "https://influxdata.github.io/branding/img/downloads/influxdata-logo--symbol--pool-alpha.png"
+    fake.answer("/test/discord/url", 204)
+    run_topic_handler(tmp_path, "discord",
+                      {"username": "Kapacitor", "avatar-url": avatar, "embed-title": "Kapacitor Alert"},
+                      f'[[discord]]\n  enabled = true\n  url = "{fake.base_url}/test/discord/url"\n')
+    [request] = fake.requests
+    assert request.path == "/test/discord/url"
+    assert request.body.decode() == (
+        '{"avatar_url":"' + avatar + '","embeds":[{"color":16342867,"title":"Kapacitor Alert",'
+        '"description":"message","timestamp":""}],"username":"Kapacitor"}\n')
+
+
+def test_topic_handler_exec(tmp_path):
+    # follows TestServer_AlertHandlers, kind exec (prog and args); the program keeps its
+    # arguments and input next to itself
+    program = tmp_path / "alert-handler.sh"
+    program.write_text('#!/bin/sh\nprintf "%s\\n" "$@" > "$0.args"\ncat > "$0.stdin"\n')
+    program.chmod(0o755)
+    run_topic_handler(tmp_path, "exec", {"prog": str(program), "args": ["arg1", "arg2", "arg3"]})
+    assert (tmp_path / "alert-handler.sh.args").read_text().split() == ["arg1", "arg2", "arg3"]
+    assert (tmp_path / "alert-handler.sh.stdin").read_text() == TOPIC_EVENT_LINE
+
+
+def test_topic_handler_log(tmp_path):
+    # follows TestServer_AlertHandlers, kind log with mode 0604 (LogFileExpectedMode on unix)
+    path = tmp_path / "alert.log"
+    run_topic_handler(tmp_path, "log", {"mode": 0o604, "path": str(path)})
+    assert path.read_text() == TOPIC_EVENT_LINE
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o604 & ~_current_umask()
+
+
+def test_topic_handler_post_url(fake, tmp_path):
+    # follows TestServer_AlertHandlers, kind post with a url
+    run_topic_handler(tmp_path, "post", {"url": fake.base_url})
+    [request] = fake.requests
+    assert request.body.decode() == TOPIC_EVENT_LINE
+    assert request.headers["content-type"] == "application/json"
+
+
+def test_topic_handler_post_endpoint_alert_template(fake, tmp_path):
+    # follows TestServer_AlertHandlers, kind post with an endpoint whose alert-template is
+    # {{.Message}}: the raw body is the message
+    config = f"""
+[[httppost]]
+  endpoint = "test"
+  url = "{fake.base_url}"
+  alert-template = "{{{{.Message}}}}"
+"""
+    run_topic_handler(tmp_path, "post", {"endpoint": "test"}, config)
+    [request] = fake.requests
+    assert request.body == b"message"
+
+
+def test_topic_handler_pushover(fake, tmp_path):
+    # follows TestServer_AlertHandlers, kind pushover with no options
+    config = f"""
+[pushover]
+  enabled = true
+  url = "{fake.pushover_url}"
+  token = "api_key"
+  user-key = "user"
+"""
+    run_topic_handler(tmp_path, "pushover", {}, config)
+    [request] = fake.requests
+    assert request.form() == {"token": "api_key", "user": "user", "message": "message", "priority": "1"}
+    assert request.body == b"message=message&priority=1&token=api_key&user=user"
+
+
+def test_topic_handler_tcp(tmp_path):
+    # follows TestServer_AlertHandlers, kind tcp
+    recorder = TCPRecorder()
+    try:
+        run_topic_handler(tmp_path, "tcp", {"address": recorder.address})
+        connections = recorder.wait_for(1)
+    finally:
+        recorder.close()
+    assert connections == [(TOPIC_EVENT_LINE + "\n").encode()]
