@@ -911,3 +911,89 @@ def test_topic_handler_tcp(tmp_path):
     finally:
         recorder.close()
     assert connections == [(TOPIC_EVENT_LINE + "\n").encode()]
+
+
+def _topic_run(tmp_path, store, script: str, task_name: str, lines: list[str], precision: str) -> None:
+    """Run `script` over `lines` with the store's topic handlers, and wait for every delivery."""
+    services = services_for(load_config_text(tmp_path, ""))
+    services.topics = TopicRegistry(services, store)
+    task = build_task(parse(script, "test.tick"), task_name, services, "test.tick")
+    replay_lines(lines, "data.lp", [task], services, precision=precision)
+    assert services.delivery.close(timeout=10) == []
+    assert services.report.failures() == []
+
+
+def _value_alert_tick(topic: str) -> str:
+    return f"""
+stream
+    |from()
+        .measurement('alert')
+    |alert()
+        .id('id')
+        .message('message')
+        .details('details')
+        .crit(lambda: "value" > 1.0)
+        .topic('{topic}')
+"""
+
+
+def test_topic_aggregate_publishes_one_summary(tmp_path):
+    # follows TestServer_Alert_Aggregate: three CRITICAL events within 100ms in topic agg become
+    # one event in topic tcp. Kapacitor's aggregate ticks on the wall clock; tickpy's on the
+    # replay clock, so a point of another measurement at 150ms moves the clock past the interval.
+    recorder = TCPRecorder()
+    store = open_store(str(tmp_path / "home"))
+    try:
+        store.define_handler(StoredHandler("tcp", "tcp_handler", "tcp", "", {"address": recorder.address}))
+        store.define_handler(StoredHandler("agg", "aggregate_handler", "aggregate", "",
+                                           {"id": "id-agg", "interval": 100 * 1_000_000, "topic": "tcp"}))
+        lines = ["alert value=3 0000000000000", "alert value=4 0000000000001", "alert value=2 0000000000002",
+                 "clock value=0 0000000000150"]
+        _topic_run(tmp_path, store, _value_alert_tick("agg"), "agg_task", lines, "ms")
+        connections = recorder.wait_for(1)
+        events = store.topic_events("tcp")
+    finally:
+        recorder.close()
+        store.close()
+
+    def row(millisecond, value):
+        return {"name": "alert", "columns": ["time", "value"],
+                "values": [[f"1970-01-01T00:00:00.00{millisecond}Z" if millisecond else "1970-01-01T00:00:00Z",
+                            value]]}
+
+    assert [json.loads(connection) for connection in connections] == [{
+        "id": "id-agg", "message": "Received 3 events in the last 100ms.",
+        "details": "message\nmessage\nmessage", "time": "1970-01-01T00:00:00.002Z",
+        "duration": 2_000_000, "level": "CRITICAL",
+        "data": {"series": [row(0, 3), row(1, 4), row(2, 2)]},
+        "previousLevel": "OK", "recoverable": False,
+    }]
+    # the tcp topic keeps the summary's state
+    assert [(e.id, e.level, e.message, e.details, e.time, e.duration) for e in events] == [
+        ("id-agg", "CRITICAL", "Received 3 events in the last 100ms.", "message\nmessage\nmessage",
+         2_000_000, 2_000_000)]
+
+
+def test_topic_publish_passes_the_event_on(tmp_path):
+    # follows TestServer_Alert_Publish: a publish handler on topic publish sends the event to
+    # topic tcp, whose tcp handler gets it unchanged
+    recorder = TCPRecorder()
+    store = open_store(str(tmp_path / "home"))
+    try:
+        store.define_handler(StoredHandler("tcp", "tcp_handler", "tcp", "", {"address": recorder.address}))
+        store.define_handler(StoredHandler("publish", "publish_handler", "publish", "", {"topics": ["tcp"]}))
+        _topic_run(tmp_path, store, _value_alert_tick("publish"), "publish_task", ["alert value=2 0000000000"], "s")
+        connections = recorder.wait_for(1)
+        events = store.topic_events("tcp")
+    finally:
+        recorder.close()
+        store.close()
+    assert [json.loads(connection) for connection in connections] == [{
+        "id": "id", "message": "message", "details": "details", "time": "1970-01-01T00:00:00Z",
+        "duration": 0, "level": "CRITICAL",
+        "data": {"series": [{"name": "alert", "columns": ["time", "value"],
+                             "values": [["1970-01-01T00:00:00Z", 2]]}]},
+        "previousLevel": "OK", "recoverable": True,
+    }]
+    assert [(e.id, e.level, e.message, e.details, e.time, e.duration) for e in events] == [
+        ("id", "CRITICAL", "message", "details", 0, 0)]
