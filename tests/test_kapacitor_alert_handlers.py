@@ -997,3 +997,63 @@ def test_topic_publish_passes_the_event_on(tmp_path):
     }]
     assert [(e.id, e.level, e.message, e.details, e.time, e.duration) for e in events] == [
         ("id", "CRITICAL", "message", "details", 0, 0)]
+
+
+def test_topic_handler_match(tmp_path):
+    # follows TestServer_Alert_Match: the tcp handler's match keeps only serverA's CRITICAL event
+    # (at 3s); the topic ends with no event kept, its last event being OK
+    recorder = TCPRecorder()
+    store = open_store(str(tmp_path / "home"))
+    try:
+        store.define_handler(StoredHandler("test", "tcp_handler", "tcp",
+                                           "\"host\" == 'serverA' AND level() == CRITICAL",
+                                           {"address": recorder.address}))
+        lines = ["alert,host=serverA value=0 0000000000", "alert,host=serverB value=2 0000000001",
+                 "alert,host=serverB value=0 0000000002", "alert,host=serverA value=2 0000000003",
+                 "alert,host=serverB value=0 0000000004"]
+        _topic_run(tmp_path, store, _value_alert_tick("test"), "alert_task", lines, "s")
+        connections = recorder.wait_for(1)
+        events = store.topic_events("test")
+    finally:
+        recorder.close()
+        store.close()
+    assert [json.loads(connection) for connection in connections] == [{
+        "id": "id", "message": "message", "details": "details", "time": "1970-01-01T00:00:03Z",
+        "duration": 0, "level": "CRITICAL",
+        "data": {"series": [{"name": "alert", "tags": {"host": "serverA"}, "columns": ["time", "value"],
+                             "values": [["1970-01-01T00:00:03Z", 2]]}]},
+        "previousLevel": "OK", "recoverable": True,
+    }]
+    assert events == []
+
+
+def _post_endpoint_body(fake, tmp_path, alert_template: str) -> bytes:
+    config = f"""
+[[httppost]]
+  endpoint = "test"
+  url = "{fake.base_url}"
+  alert-template = '{alert_template}'
+"""
+    # the handler names both a url and the endpoint: the endpoint's URL and template win
+    run_topic_handler(tmp_path, "post", {"url": fake.base_url + "/unused", "endpoint": "test"}, config)
+    [request] = fake.requests
+    assert request.path == "/"
+    return request.body
+
+
+def test_topic_handler_post_alert_template_json(fake, tmp_path):
+    # follows TestServer_AlertJSON, normal_json: {{ json . }} writes alert.Data with Go's
+    # encoder, newline included
+    assert _post_endpoint_body(fake, tmp_path, "{{ json . }}").decode() == TOPIC_EVENT_LINE
+
+
+def test_topic_handler_post_alert_template_json_compact(fake, tmp_path):
+    # follows TestServer_AlertJSON, compact-json: {{ jsonCompact . }} leaves the newline out
+    assert _post_endpoint_body(fake, tmp_path, "{{ jsonCompact . }}").decode() == TOPIC_EVENT_LINE[:-1]
+
+
+def test_topic_handler_post_alert_template_reaches_series_rows(fake, tmp_path):
+    # an alert-template sees alert.Data's Go fields: .Data.Series is models.Row structs with
+    # Name, Tags, Columns and Values (models/result.go)
+    template = '{{ range .Data.Series }}{{ .Name }} {{ .Columns }} {{ index .Values 0 1 }}{{ end }}'
+    assert _post_endpoint_body(fake, tmp_path, template) == b"alert [time value] 1"

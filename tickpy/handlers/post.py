@@ -32,6 +32,7 @@ from tickpy.handlers.options import (bool_option, check_options, compile_text_te
                                      describe_event, string_options)
 from tickpy.handlers.redact import Secret, basic_auth_secrets, secret
 from tickpy.lang.errors import TickError
+from tickpy.template.godata import GoStruct, StringMap
 from tickpy.template.gotime import parse_go_duration
 
 KIND = "post"
@@ -66,19 +67,38 @@ def alert_data_json(event: AlertEvent) -> str:
         raise gojson.GoJSONError(f"failed to marshal alert data json: {error}") from None
 
 
-def alert_template_data(event: AlertEvent) -> dict:
-    """alert.Data as a Go template sees it (field names as in the struct)."""
-    return {
+# The json tags of alert.Data (alert/types.go), models.Result and models.Row (models/result.go):
+# what `{{ json . }}` in an alert-template writes.
+_ALERT_DATA_TAGS = {"ID": ("id", False), "Message": ("message", False), "Details": ("details", False),
+                    "Time": ("time", False), "Duration": ("duration", False), "Level": ("level", False),
+                    "Data": ("data", False), "PreviousLevel": ("previousLevel", False),
+                    "Recoverable": ("recoverable", False)}
+_RESULT_TAGS = {"Series": ("series", False), "Err": ("error", True)}
+_ROW_TAGS = {"Name": ("name", True), "Tags": ("tags", True), "Columns": ("columns", True),
+             "Values": ("values", True)}
+
+
+def alert_template_data(event: AlertEvent) -> GoStruct:
+    """alert.Data as a Go template sees it: its fields by their Go names (`.ID`,
+    `.Data.Series`, a row's `.Name` and `.Values`), written by `json` under their json tags."""
+    rows = None
+    if event.series:
+        rows = [GoStruct({"Name": row.get("name", ""), "Tags": StringMap(row.get("tags") or {}),
+                          "Columns": row.get("columns"), "Values": row.get("values")},
+                         "models.Row", json_tags=_ROW_TAGS)
+                for row in event.series]
+    result = GoStruct({"Series": rows, "Err": None}, "models.Result", json_tags=_RESULT_TAGS)
+    return GoStruct({
         "ID": event.id,
         "Message": event.message,
         "Details": event.details,
         "Time": Timestamp(event.time),
         "Duration": Duration(event.duration),
         "Level": event.level.name,
-        "Data": {"Series": event.series},
+        "Data": result,
         "PreviousLevel": event.previous_level.name,
         "Recoverable": event.recoverable,
-    }
+    }, "alert.Data", json_tags=_ALERT_DATA_TAGS)
 
 
 def parse_timeout(value) -> float | None:
@@ -167,9 +187,10 @@ class PostHandler(Handler):
         what = describe_event(event)
         headers = self.request_headers()
         try:
-            url = self.render_url(alert_template_data(event))
+            template_data = alert_template_data(event)
+            url = self.render_url(template_data)
             if self.render_body is not None:
-                body = self.render_body(alert_template_data(event)).encode("utf-8")
+                body = self.render_body(template_data).encode("utf-8")
             else:
                 body = gojson.encode(alert_data(event)).encode("utf-8")
                 headers["Content-Type"] = "application/json"

@@ -290,6 +290,8 @@ def _json_ready(value):
     if kind in _JSON_AS_IS:
         return value  # most values of an alert's data, checked first
     if isinstance(value, GoStruct):
+        if value.json_tags is not None:
+            return _tagged_struct_json(value)
         return {key: item if type(item) in _JSON_AS_IS else _json_ready(item)
                 for key, item in value.items()}
     if isinstance(value, dict):
@@ -305,6 +307,27 @@ def _json_ready(value):
 
 
 _JSON_AS_IS = {str, float, int, bool, type(None)}  # exact types encoding/json writes as they are
+
+
+def _tagged_struct_json(struct: GoStruct) -> dict:
+    """A struct with `json:"name,omitempty"` tags: each field under its tag's name, an
+    omitempty field left out when Go counts it empty (false, 0, "", nil, empty map or slice)."""
+    ready = {}
+    for field_name, item in struct.items():
+        key, omit_empty = struct.json_tags.get(field_name, (field_name, False))
+        if omit_empty and _go_empty(item):
+            continue
+        ready[key] = item if type(item) in _JSON_AS_IS else _json_ready(item)
+    return ready
+
+
+def _go_empty(value) -> bool:
+    """encoding/json's isEmptyValue; a time.Time (a struct) is never empty."""
+    if value is None:
+        return True
+    if isinstance(value, (GoStruct, Timestamp)):
+        return False
+    return isinstance(value, (bool, int, float, str, list, tuple, dict)) and not value
 
 
 class JSText(str):

@@ -16,7 +16,7 @@ Python values cannot tell these apart, so the data passed to a template uses the
 | `tickpy.data.values.Timestamp`       | time.Time (UTC)               |
 | `dict`                               | map[string]interface{}        |
 | `StringMap` (a dict)                 | map[string]string             |
-| `GoStruct` (a dict, keys in field order) | a struct (missing field = error) |
+| `GoStruct` (a dict, keys in field order) | a struct (missing field = error; `json_tags` as its `json:"..."` tags) |
 | `list` / `tuple`                     | []interface{}                 |
 """
 
@@ -41,12 +41,17 @@ class GoStruct(dict):
     name first, e.g. `(("idInfo", "Name", ...), "ID", ...)`. None means no embedded structs.
     """
 
-    __slots__ = ("type_name", "layout")
+    __slots__ = ("type_name", "layout", "json_tags")
 
-    def __init__(self, fields=(), type_name: str = "struct", layout: tuple | None = None):
+    def __init__(self, fields=(), type_name: str = "struct", layout: tuple | None = None,
+                 json_tags: dict | None = None):
         super().__init__(fields)
         self.type_name = type_name
         self.layout = layout
+        # field -> (JSON key, omitempty), from the struct's `json:"..."` tags; what `json`
+        # writes (Kapacitor's alert.Data has them: `{{ json . }}` gives "id", not "ID").
+        # None: no tags, the field names are the keys.
+        self.json_tags = json_tags
 
 
 class GoInt(int):
