@@ -1,0 +1,705 @@
+"""Kapacitor's own unit tests of its TICKscript front end, ported: the parser
+(tick/ast/parser_test.go), the lexer as far as a parse shows it (tick/ast/lex_test.go), number
+literals (tick/ast/node_test.go), tickfmt (tick/fmt_test.go), define-time evaluation
+(tick/eval_test.go) and unary operators inside lambdas (tick/stateful/eval_unary_node_test.go).
+
+Each table names the Go test it follows; the scripts and expected values are Kapacitor's.
+Kapacitor's error texts are its own ("parser: unexpected EOF line 4 char 9 ..."); tickpy words its
+messages differently on purpose (README), so a case compares the position and what was found and
+expected, not the wording.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT, run_tickpy
+from tickpy.lang import ast
+from tickpy.lang.errors import TickError
+from tickpy.lang.fmt import format_source
+from tickpy.lang.parser import parse
+
+
+# ---------------------------------------------------------------------------------------------
+# A parsed tree as nested tuples, so a case can write Kapacitor's expected tree (node kinds,
+# positions as (line, char), values) next to its script. A node's comment, when it has one,
+# comes last as ("comment", (line, char), [lines]).
+
+
+def tree(node):
+    shape = _shape(node)
+    comment = getattr(node, "comment", None)
+    if comment is not None:
+        shape += (("comment", (comment.line, comment.column), comment.lines),)
+    return shape
+
+
+def _shape(node):
+    at = (node.line, node.column)
+    if isinstance(node, ast.Comment):
+        return ("comment", at, node.lines)
+    if isinstance(node, ast.Program):
+        return ("program", [tree(s) for s in node.statements])
+    if isinstance(node, ast.Declaration):
+        return ("var", at, tree(node.name), tree(node.value))
+    if isinstance(node, ast.TypeDeclaration):
+        return ("var-type", at, tree(node.name), tree(node.type))
+    if isinstance(node, ast.DBRP):
+        return ("dbrp", at, tree(node.database), tree(node.retention_policy))
+    if isinstance(node, ast.Identifier):
+        return ("ident", at, node.name)
+    if isinstance(node, ast.Reference):
+        return ("ref", at, node.name)
+    if isinstance(node, ast.String):
+        return ("str", at, node.value)
+    if isinstance(node, ast.Number):
+        if node.is_int:
+            return ("int", at, node.value, 8 if node.octal else 10)
+        return ("float", at, node.value)
+    if isinstance(node, ast.Duration):
+        return ("dur", at, node.nanoseconds, node.literal)
+    if isinstance(node, ast.Bool):
+        return ("bool", at, node.value)
+    if isinstance(node, ast.Regex):
+        return ("regex", at, node.pattern)
+    if isinstance(node, ast.Star):
+        return ("star", at)
+    if isinstance(node, ast.List):
+        return ("list", at, [tree(item) for item in node.items])
+    if isinstance(node, ast.Unary):
+        return ("unary", at, node.operator, tree(node.operand))
+    if isinstance(node, ast.Binary):
+        flags = {name for name in ("parens", "multiline") if getattr(node, name)}
+        return ("binary", at, node.operator, tree(node.left), tree(node.right), flags)
+    if isinstance(node, ast.Lambda):
+        return ("lambda", at, tree(node.expression))
+    if isinstance(node, ast.Function):
+        return ("func", at, node.kind, node.name, [tree(a) for a in node.args])
+    if isinstance(node, ast.Chain):
+        return ("chain", at, node.operator, tree(node.left), tree(node.right))
+    raise AssertionError(f"no shape for {type(node).__name__}")
+
+
+def statements(text):
+    return tree(parse(text))[1]
+
+
+SECOND = 10**9
+MINUTE = 60 * SECOND
+HOUR = 60 * MINUTE
+NONE = set()
+PARENS = {"parens"}
+MULTILINE = {"multiline"}
+
+
+def var(line, char, name, name_char, value):
+    """`var NAME = VALUE` at (line, char), the name at (line, name_char)."""
+    return ("var", (line, char), ("ident", (line, name_char), name), value)
+
+
+# ---------------------------------------------------------------------------------------------
+# tick/ast/parser_test.go
+
+
+# TestParseErrors: the position Kapacitor reports, what it found and what it expected.
+@pytest.mark.parametrize("text, line, char, found, expected", [
+    ("a\n\n\nvar b = ", 4, 9, "end of script", "a value"),
+    ("a\n\n\nvar b = stream.window()var period)\n\nvar x = 1", 4, 34, '")"', "identifier"),
+    ("a\n\n\nvar b = stream.window(\nb.period(10s)", 5, 14, "end of script", '")"'),
+])
+def test_parse_errors(text, line, char, found, expected):
+    with pytest.raises(TickError) as raised:
+        parse(text)
+    error = raised.value
+    assert (error.line, error.column) == (line, char)
+    assert f"unexpected {found}" in error.message and expected in error.message.split(", expected ")[1]
+
+
+# TestParseStrings: the literal of each string, escapes removed only in single quotes.
+@pytest.mark.parametrize("script, literal", [
+    ("f('asdf')", "asdf"),
+    ("f('''asdf''')", "asdf"),
+    ("f('a\\'sdf')", "a'sdf"),
+    ("f('''\\'asdf''')", "\\'asdf"),
+])
+def test_parse_strings(script, literal):
+    (function,) = parse(script).statements
+    assert isinstance(function, ast.Function) and function.name == "f"
+    (argument,) = function.args
+    assert isinstance(argument, ast.String) and argument.value == literal
+
+
+# TestParseStatements: the whole tree of each script, positions included.
+PARSE_STATEMENTS = [
+    ('dbrp "telegraf"."autogen"', [
+        ("dbrp", (1, 1), ("ref", (1, 6), "telegraf"), ("ref", (1, 17), "autogen")),
+    ]),
+    ("var x int", [("var-type", (1, 1), ("ident", (1, 5), "x"), ("ident", (1, 7), "int"))]),
+    ("var x float", [("var-type", (1, 1), ("ident", (1, 5), "x"), ("ident", (1, 7), "float"))]),
+    ("var x = 'str'", [var(1, 1, "x", 5, ("str", (1, 9), "str"))]),
+    ("var x = ['str', 'asdf', 'another', s, *]", [var(1, 1, "x", 5, ("list", (1, 9), [
+        ("str", (1, 10), "str"), ("str", (1, 17), "asdf"), ("str", (1, 25), "another"),
+        ("ident", (1, 36), "s"), ("star", (1, 39)),
+    ]))]),
+    ("var x = TRUE", [var(1, 1, "x", 5, ("bool", (1, 9), True))]),
+    ("var x = !FALSE", [var(1, 1, "x", 5, ("unary", (1, 9), "!", ("bool", (1, 10), False)))]),
+    ("var x = 1", [var(1, 1, "x", 5, ("int", (1, 9), 1, 10))]),
+    ("var x = 0644", [var(1, 1, "x", 5, ("int", (1, 9), 420, 8))]),
+    ("var x = -0600", [var(1, 1, "x", 5, ("unary", (1, 9), "-", ("int", (1, 10), 384, 8)))]),
+    ("var x = -1", [var(1, 1, "x", 5, ("unary", (1, 9), "-", ("int", (1, 10), 1, 10)))]),
+    ("var x = 1.0", [var(1, 1, "x", 5, ("float", (1, 9), 1.0))]),
+    ("var x = -1.0", [var(1, 1, "x", 5, ("unary", (1, 9), "-", ("float", (1, 10), 1.0)))]),
+    ("var x = 5h", [var(1, 1, "x", 5, ("dur", (1, 9), 5 * HOUR, "5h"))]),
+    ("var x = -5h", [var(1, 1, "x", 5, ("unary", (1, 9), "-", ("dur", (1, 10), 5 * HOUR, "5h")))]),
+    ("var x = 5 + 5", [var(1, 1, "x", 5, (
+        "binary", (1, 11), "+", ("int", (1, 9), 5, 10), ("int", (1, 13), 5, 10), NONE))]),
+    ("f('first ' + string(5m) + 'third')", [("func", (1, 1), ast.GLOBAL, "f", [
+        ("binary", (1, 25), "+",
+         ("binary", (1, 12), "+", ("str", (1, 3), "first "),
+          ("func", (1, 14), ast.GLOBAL, "string", [("dur", (1, 21), 5 * MINUTE, "5m")]), NONE),
+         ("str", (1, 27), "third"), NONE),
+    ])]),
+    ("var x = 5\nvar y = x * 2", [
+        var(1, 1, "x", 5, ("int", (1, 9), 5, 10)),
+        var(2, 1, "y", 5, ("binary", (2, 11), "*", ("ident", (2, 9), "x"), ("int", (2, 13), 2, 10), NONE)),
+    ]),
+    ('var x = lambda: "value" < 10', [var(1, 1, "x", 5, ("lambda", (1, 9), (
+        "binary", (1, 25), "<", ("ref", (1, 17), "value"), ("int", (1, 27), 10, 10), NONE)))]),
+    ("var x = /.*\\//", [var(1, 1, "x", 5, ("regex", (1, 9), ".*/"))]),
+    ("var x = a.f()", [var(1, 1, "x", 5, (
+        "chain", (1, 10), ".", ("ident", (1, 9), "a"), ("func", (1, 11), ast.PROPERTY, "f", [])))]),
+    ("var x = a.f(/.*/)", [var(1, 1, "x", 5, (
+        "chain", (1, 10), ".", ("ident", (1, 9), "a"),
+        ("func", (1, 11), ast.PROPERTY, "f", [("regex", (1, 13), ".*")])))]),
+    ("var x = int(sqrt(16.0)) + 4", [var(1, 1, "x", 5, (
+        "binary", (1, 25), "+",
+        ("func", (1, 9), ast.GLOBAL, "int", [
+            ("func", (1, 13), ast.GLOBAL, "sqrt", [("float", (1, 18), 16.0)])]),
+        ("int", (1, 27), 4, 10), NONE))]),
+    ("var x = a.f(y/4.0)", [var(1, 1, "x", 5, (
+        "chain", (1, 10), ".", ("ident", (1, 9), "a"),
+        ("func", (1, 11), ast.PROPERTY, "f", [
+            ("binary", (1, 14), "/", ("ident", (1, 13), "y"), ("float", (1, 15), 4.0), NONE)])))]),
+    ("var x = 3m\n\t\t\tvar y = -x", [
+        var(1, 1, "x", 5, ("dur", (1, 9), 3 * MINUTE, "3m")),
+        var(2, 4, "y", 8, ("unary", (2, 12), "-", ("ident", (2, 13), "x"))),
+    ]),
+    ("var x = a|b()", [var(1, 1, "x", 5, (
+        "chain", (1, 10), "|", ("ident", (1, 9), "a"), ("func", (1, 11), ast.CHAIN, "b", [])))]),
+    ('var t = 42\n\t\t\tstream.where(lambda: "value" > t)\n\t\t\t', [
+        var(1, 1, "t", 5, ("int", (1, 9), 42, 10)),
+        ("chain", (2, 10), ".", ("ident", (2, 4), "stream"), ("func", (2, 11), ast.PROPERTY, "where", [
+            ("lambda", (2, 17), ("binary", (2, 33), ">", ("ref", (2, 25), "value"),
+                                 ("ident", (2, 35), "t"), NONE))])),
+    ]),
+    # Left-associative operators: (1 + 2 - 3 * 4 / 5) parses as ((1+2)-((3*4)/5)), and the
+    # comment before "(" goes to the parenthesised expression.
+    ("global(lambda: \n\t// Test Left-Associative operators\n\t// should parse as ((1+2)-(3*4)/5)\n"
+     "\t(1 + 2 - 3 * 4 / 5)\n)\n", [("func", (1, 1), ast.GLOBAL, "global", [("lambda", (1, 8), (
+         "binary", (4, 9), "-",
+         ("binary", (4, 5), "+", ("int", (4, 3), 1, 10), ("int", (4, 7), 2, 10), NONE),
+         ("binary", (4, 17), "/",
+          ("binary", (4, 13), "*", ("int", (4, 11), 3, 10), ("int", (4, 15), 4, 10), NONE),
+          ("int", (4, 19), 5, 10), NONE),
+         PARENS,
+         ("comment", (2, 2), ["Test Left-Associative operators", "should parse as ((1+2)-(3*4)/5)"]),
+     ))])]),
+    ("global(lambda: \n// If this\n// is less than that\n(1 + 2 - 3 * 4 / 5) \n< (sin(6))\nAND \n"
+     "// more comments.\n(TRUE OR FALSE))", [("func", (1, 1), ast.GLOBAL, "global", [("lambda", (1, 8), (
+         "binary", (6, 1), "AND",
+         ("binary", (5, 1), "<",
+          ("binary", (4, 8), "-",
+           ("binary", (4, 4), "+", ("int", (4, 2), 1, 10), ("int", (4, 6), 2, 10), NONE),
+           ("binary", (4, 16), "/",
+            ("binary", (4, 12), "*", ("int", (4, 10), 3, 10), ("int", (4, 14), 4, 10), NONE),
+            ("int", (4, 18), 5, 10), NONE),
+           PARENS,
+           ("comment", (2, 1), ["If this", "is less than that"])),
+          ("func", (5, 4), ast.GLOBAL, "sin", [("int", (5, 8), 6, 10)]),
+          MULTILINE),
+         ("binary", (8, 7), "OR", ("bool", (8, 2), True), ("bool", (8, 10), False), PARENS,
+          ("comment", (7, 1), ["more comments."])),
+         MULTILINE,
+     ))])]),
+    ('// set perfect threshold\nvar t = 42\n// only select data above threshold\n'
+     'stream.where(lambda: "value" > t)\n\t\t\t', [
+         var(2, 1, "t", 5, ("int", (2, 9), 42, 10)) + (("comment", (1, 1), ["set perfect threshold"]),),
+         ("chain", (4, 7), ".",
+          ("ident", (4, 1), "stream", ("comment", (3, 1), ["only select data above threshold"])),
+          ("func", (4, 8), ast.PROPERTY, "where", [
+              ("lambda", (4, 14), ("binary", (4, 30), ">", ("ref", (4, 22), "value"),
+                                   ("ident", (4, 32), "t"), NONE))])),
+     ]),
+    ("\nvar x = stream\n\t\t|window()\n\t\t.period(5m)\n\t\t.every(60s)\n\t\t|map(influxql.agg.mean('value'))", [
+        var(2, 1, "x", 5, (
+            "chain", (6, 3), "|",
+            ("chain", (5, 3), ".",
+             ("chain", (4, 3), ".",
+              ("chain", (3, 3), "|", ("ident", (2, 9), "stream"), ("func", (3, 4), ast.CHAIN, "window", [])),
+              ("func", (4, 4), ast.PROPERTY, "period", [("dur", (4, 11), 5 * MINUTE, "5m")])),
+             ("func", (5, 4), ast.PROPERTY, "every", [("dur", (5, 10), MINUTE, "60s")])),
+            ("func", (6, 4), ast.CHAIN, "map", [
+                ("chain", (6, 20), ".",
+                 ("chain", (6, 16), ".", ("ident", (6, 8), "influxql"), ("ident", (6, 17), "agg")),
+                 ("func", (6, 21), ast.PROPERTY, "mean", [("str", (6, 26), "value")]))]))),
+    ]),
+    ("\nvar x = stream\n\t\t@dynamicFunc()\n\t\t\t.property(5m)", [
+        var(2, 1, "x", 5, (
+            "chain", (4, 4), ".",
+            ("chain", (3, 3), "@", ("ident", (2, 9), "stream"), ("func", (3, 4), ast.DYNAMIC, "dynamicFunc", [])),
+            ("func", (4, 5), ast.PROPERTY, "property", [("dur", (4, 14), 5 * MINUTE, "5m")]))),
+    ]),
+]
+
+
+@pytest.mark.parametrize("script, expected", PARSE_STATEMENTS, ids=range(len(PARSE_STATEMENTS)))
+def test_parse_statements(script, expected):
+    assert statements(script) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# tick/ast/lex_test.go (TestLexer), seen through what the parser builds from each token: its
+# kind, its value and its position (Kapacitor's byte offset + 1 on the first line).
+
+
+def only(text):
+    (statement,) = statements(text)
+    return statement
+
+
+def a_op_b(operator, b_char):
+    return ("binary", (1, 3), operator, ("ident", (1, 1), "a"), ("ident", (1, b_char), "b"), NONE)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Symbols and operators
+    ("a + b", a_op_b("+", 5)),
+    ("a - b", a_op_b("-", 5)),
+    ("a * b", a_op_b("*", 5)),
+    ("a / b", a_op_b("/", 5)),
+    ("a == b", a_op_b("==", 6)),
+    ("a != b", a_op_b("!=", 6)),
+    ("a > b", a_op_b(">", 5)),
+    ("a >= b", a_op_b(">=", 6)),
+    ("a < b", a_op_b("<", 5)),
+    ("a <= b", a_op_b("<=", 6)),
+    ("a =~ b", a_op_b("=~", 6)),
+    ("a !~ b", a_op_b("!~", 6)),
+    # Keywords; "lambda" without its colon is an identifier
+    ("TRUE", ("bool", (1, 1), True)),
+    ("FALSE", ("bool", (1, 1), False)),
+    ("lambda ", ("ident", (1, 1), "lambda")),
+    # Numbers and durations
+    ("42", ("int", (1, 1), 42, 10)),
+    ("42.21", ("float", (1, 1), 42.21)),
+    (".421", ("float", (1, 1), 0.421)),
+    ("0.421", ("float", (1, 1), 0.421)),
+    ("42s", ("dur", (1, 1), 42 * SECOND, "42s")),
+    ("1u", ("dur", (1, 1), 1_000, "1u")),
+    ("1µ", ("dur", (1, 1), 1_000, "1µ")),
+    ("1ms", ("dur", (1, 1), 1_000_000, "1ms")),
+    ("1h", ("dur", (1, 1), HOUR, "1h")),
+    ("1d", ("dur", (1, 1), 24 * HOUR, "1d")),
+    ("1w", ("dur", (1, 1), 7 * 24 * HOUR, "1w")),
+    # Identifiers, references, strings, regexes
+    ("variable", ("ident", (1, 1), "variable")),
+    ("myVar01", ("ident", (1, 1), "myVar01")),
+    ('""', ("ref", (1, 1), "")),
+    ('"ref with spaces"', ("ref", (1, 1), "ref with spaces")),
+    ('"ref\\""', ("ref", (1, 1), 'ref"')),
+    ("''", ("str", (1, 1), "")),
+    ("''''''", ("str", (1, 1), "")),
+    ("'str'", ("str", (1, 1), "str")),
+    ("'str\\''", ("str", (1, 1), "str'")),
+    ("'''s'tr'''", ("str", (1, 1), "s'tr")),
+    ("'''s\\'tr'''", ("str", (1, 1), "s\\'tr")),
+    ("'''str'''", ("str", (1, 1), "str")),
+    ("/.*/", ("regex", (1, 1), ".*")),
+    ("/^abc$/", ("regex", (1, 1), "^abc$")),
+    ("/^((.*)[a-z]+\\S{0,2})|cat\\/\\/$/", ("regex", (1, 1), "^((.*)[a-z]+\\S{0,2})|cat//$")),
+    ("var x = avg()", var(1, 1, "x", 5, ("func", (1, 9), ast.GLOBAL, "avg", []))),
+])
+def test_lexer_tokens(text, expected):
+    assert only(text) == expected
+
+
+@pytest.mark.parametrize("text", [" ", " \t\n"])
+def test_lexer_whitespace_only(text):
+    assert statements(text) == []
+
+
+def test_lexer_chain_without_separators():
+    # TestLexer: "var x = avg()|parallel(4)x.groupby('cpu')|window().period(10s)" is two
+    # statements, each token where the lexer puts it.
+    assert statements("var x = avg()|parallel(4)x.groupby('cpu')|window().period(10s)") == [
+        var(1, 1, "x", 5, ("chain", (1, 14), "|", ("func", (1, 9), ast.GLOBAL, "avg", []),
+                           ("func", (1, 15), ast.CHAIN, "parallel", [("int", (1, 24), 4, 10)]))),
+        ("chain", (1, 51), ".",
+         ("chain", (1, 42), "|",
+          ("chain", (1, 27), ".", ("ident", (1, 26), "x"),
+           ("func", (1, 28), ast.PROPERTY, "groupby", [("str", (1, 36), "cpu")])),
+          ("func", (1, 43), ast.CHAIN, "window", [])),
+         ("func", (1, 52), ast.PROPERTY, "period", [("dur", (1, 59), 10 * SECOND, "10s")])),
+    ]
+
+
+def test_lexer_comments():
+    # TestLexer "Comments": a comment line is one token (at offset 14), then the code goes on.
+    assert statements("var x = avg()\n// Comment all of this is ignored\nx.groupby('cpu')") == [
+        var(1, 1, "x", 5, ("func", (1, 9), ast.GLOBAL, "avg", [])),
+        ("chain", (3, 2), ".", ("ident", (3, 1), "x", ("comment", (2, 1), ["Comment all of this is ignored"])),
+         ("func", (3, 3), ast.PROPERTY, "groupby", [("str", (3, 11), "cpu")])),
+    ]
+    assert statements("var x = avg()\n// Comment all of this is ignored") == [
+        var(1, 1, "x", 5, ("func", (1, 9), ast.GLOBAL, "avg", [])),
+        ("comment", (2, 1), ["Comment all of this is ignored"]),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# tick/ast/node_test.go (TestNumberNode): number literals as the parser reads them.
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("04", ("int", (1, 9), 4, 8)),  # a leading 0: octal
+    ("42", ("int", (1, 9), 42, 10)),
+    ("42.21", ("float", (1, 9), 42.21)),
+    ("42.", ("float", (1, 9), 42.0)),
+    ("0.42", ("float", (1, 9), 0.42)),
+])
+def test_number_literals(text, expected):
+    assert only(f"var x = {text}")[3] == expected
+
+
+def test_hex_is_not_a_number_literal():
+    # TestNumberNode refuses "0x04" as a number; Kapacitor's lexer never hands it over whole:
+    # it reads the number 0, then the identifier x04 (a statement of its own).
+    assert statements("var x = 0x04") == [var(1, 1, "x", 5, ("int", (1, 9), 0, 10)), ("ident", (1, 10), "x04")]
+
+
+# ---------------------------------------------------------------------------------------------
+# tick/fmt_test.go (TestFormat): what tickfmt prints for each script.
+
+FORMAT_CASES = [
+    ("var x = 1", "var x = 1\n"),
+    ("var x=1", "var x = 1\n"),
+    ("var x=1.0", "var x = 1.0\n"),
+    ("var x=01", "var x = 01\n"),
+    ("var x=0600", "var x = 0600\n"),
+    ("var x=1m", "var x = 1m\n"),
+    ("var x=60s", "var x = 60s\n"),
+    ("var x= /.*/", "var x = /.*/\n"),
+    ("var x= /^\\/root\\//", "var x = /^\\/root\\//\n"),
+    ("var x=stream()|window().period(10s).every(10s)",
+     "var x = stream()\n"
+     "    |window()\n"
+     "        .period(10s)\n"
+     "        .every(10s)\n"),
+    ("var x = stream()\n"
+     "//Window data  \n"
+     "|window()\n"
+     "// Period / Every 10s\n"
+     ".period(10s).every(10s)",
+     "var x = stream()\n"
+     "    // Window data\n"
+     "    |window()\n"
+     "        // Period / Every 10s\n"
+     "        .period(10s)\n"
+     "        .every(10s)\n"),
+    ("var x = stream()\n"
+     "@udf()\n"
+     "    .option(\n"
+     "        // Param 1\n"
+     "        1,\n"
+     "        // Param 2\n"
+     "        2,\n"
+     "        // Param 3\n"
+     "        3,\n"
+     "        // Param 4\n"
+     "        4,\n"
+     "                )\n",
+     "var x = stream()\n"
+     "    @udf()\n"
+     "        .option(\n"
+     "            // Param 1\n"
+     "            1,\n"
+     "            // Param 2\n"
+     "            2,\n"
+     "            // Param 3\n"
+     "            3,\n"
+     "            // Param 4\n"
+     "            4\n"
+     "        )\n"),
+    ('global(lambda: ("a" + (1)) / (( 4 +"b") * ("c")))',
+     'global(lambda: ("a" + 1) / ((4 + "b") * "c"))\n'),
+    ("global(lambda: (1 + 2 - 3 * 4 / 5) < (sin(6)) AND (TRUE OR FALSE))",
+     "global(lambda: (1 + 2 - 3 * 4 / 5) < sin(6) AND (TRUE OR FALSE))\n"),
+    ("global(lambda: \n"
+     "(1 + 2 - 3 * 4 / 5) \n"
+     "< \n"
+     "(sin(6))\n"
+     "AND \n"
+     "(TRUE\n"
+     "OR (FALSE \n"
+     "AND TRUE)))",
+     "global(lambda: (1 + 2 - 3 * 4 / 5) <\n"
+     "    sin(6) AND\n"
+     "    (TRUE OR\n"
+     "        (FALSE AND\n"
+     "            TRUE)))\n"),
+    ("global(lambda: \n"
+     "// If this\n"
+     "// is less than that\n"
+     "(1 + 2 - 3 * 4 / 5) \n"
+     "< (sin(6))\n"
+     "AND \n"
+     "// more comments.\n"
+     "(TRUE OR FALSE), 'arg',)",
+     "global(\n"
+     "    lambda: \n"  # tickfmt leaves the space after "lambda:" before the comment
+     "    // If this\n"
+     "    // is less than that\n"
+     "    (1 + 2 - 3 * 4 / 5) <\n"
+     "    sin(6) AND\n"
+     "    // more comments.\n"
+     "    (TRUE OR FALSE),\n"
+     "    'arg'\n"
+     ")\n"),
+    ("// Preserve comments spacing\n"
+     "\n"
+     "// Comment block 1\n"
+     "// still 1\n"
+     "\n"
+     "// Comment block 2\n"
+     "// still 2\n"
+     "\n"
+     "// Preserve per line spacing\n"
+     "//     indented\n"
+     "//fix this line\n"
+     "//\n"
+     "\n"
+     "\n"
+     "var x = stream\n"
+     "\t|from()\n"
+     "\t\t//.measurement('mem')\n"
+     "\t\t.measurement('cpu')\n"
+     "\n"
+     "// This should be its own comment block\n"
+     "x |alert()\n"
+     "\t\n"
+     "\n",
+     "// Preserve comments spacing\n"
+     "\n"
+     "// Comment block 1\n"
+     "// still 1\n"
+     "\n"
+     "// Comment block 2\n"
+     "// still 2\n"
+     "\n"
+     "// Preserve per line spacing\n"
+     "//     indented\n"
+     "// fix this line\n"
+     "//\n"
+     "var x = stream\n"
+     "    |from()\n"
+     "        // .measurement('mem')\n"
+     "        .measurement('cpu')\n"
+     "\n"
+     "// This should be its own comment block\n"
+     "x\n"
+     "    |alert()\n"),
+    ("// Comment all the things\n"
+     "var \n"
+     "x = \n"
+     "stream()\n"
+     "// 1\n"
+     "|\n"
+     "udf()\n"
+     "// 2\n"
+     "    .option(\n"
+     "        // 3\n"
+     "        1,\n"
+     "        // 4\n"
+     "        2.0,\n"
+     "        // 5\n"
+     "        3h,\n"
+     "        // 6\n"
+     "        'a',\n"
+     "    )\n"
+     "// 7\n"
+     "|\n"
+     "eval(\n"
+     "// 8\n"
+     "lambda:\n"
+     "a * b + c\n"
+     ",\n"
+     ")\n"
+     "// 9\n"
+     "|\n"
+     "groupBy(\n"
+     "//10 \n"
+     "*\n"
+     ")\n"
+     "// 11\n",
+     "// Comment all the things\n"
+     "var x = stream()\n"
+     "    // 1\n"
+     "    |udf()\n"
+     "        // 2\n"
+     "        .option(\n"
+     "            // 3\n"
+     "            1,\n"
+     "            // 4\n"
+     "            2.0,\n"
+     "            // 5\n"
+     "            3h,\n"
+     "            // 6\n"
+     "            'a'\n"
+     "        )\n"
+     "    // 7\n"
+     "    |eval(\n"
+     "        // 8\n"
+     "        lambda: a * b + c\n"
+     "    )\n"
+     "    // 9\n"
+     "    |groupBy(\n"
+     "        // 10\n"
+     "        *\n"
+     "    )\n"
+     "\n"
+     "// 11\n"
+     "\n"),
+    ("""
+\t\t\t// Define a result that contains the most recent score per player.
+var topPlayerScores = stream
+    |from().measurement('scores')
+    // Get the most recent score for each player per game.
+// Not likely that a player is playing two games but just in case.
+.groupBy('game', 'player')
+    |window()
+        // keep a buffer of the last 11s of scores
+        // just in case a player score hasn't updated in a while
+        .period(11s)
+        // Emit the current score per player every second.
+.every(1s)
+        // Align the window boundaries to be on the second.
+.align()
+    |last('value')
+
+// Calculate the top 15 scores per game
+var topScores = topPlayerScores
+    |groupBy('game')
+    |top(15, 'last', 'player')
+
+// Expose top scores over the HTTP API at the 'top_scores' endpoint.
+// Now your app can just request the top scores from Kapacitor
+// and always get the most recent result.
+//
+// http://localhost:9092/api/v1/top_scores/top_scores
+topScores
+   |httpOut('top_scores')
+
+// Sample the top scores and keep a score once every 10s
+var topScoresSampled = topScores
+    |sample(10s)
+
+// Store top fifteen player scores in InfluxDB.
+topScoresSampled
+    |influxDBOut()
+        .database('game')
+        .measurement('top_scores')
+
+// Calculate the max and min of the top scores.
+var max = topScoresSampled
+    |max('top')
+var min = topScoresSampled
+    |min('top')
+
+// Join the max and min streams back together and calculate the gap.
+max|join(min)
+        .as('max', 'min')
+    // calculate the difference between the max and min scores.
+|eval(lambda: "max.max" - "min.min", lambda: "max.max", lambda: "min.min")
+        .as('gap', 'topFirst', 'topLast')
+    // store the fields: gap, topFirst, and topLast in InfluxDB.
+|influxDBOut()
+        .database('game')
+        .measurement('top_scores_gap')
+""", """\
+// Define a result that contains the most recent score per player.
+var topPlayerScores = stream
+    |from()
+        .measurement('scores')
+        // Get the most recent score for each player per game.
+        // Not likely that a player is playing two games but just in case.
+        .groupBy('game', 'player')
+    |window()
+        // keep a buffer of the last 11s of scores
+        // just in case a player score hasn't updated in a while
+        .period(11s)
+        // Emit the current score per player every second.
+        .every(1s)
+        // Align the window boundaries to be on the second.
+        .align()
+    |last('value')
+
+// Calculate the top 15 scores per game
+var topScores = topPlayerScores
+    |groupBy('game')
+    |top(15, 'last', 'player')
+
+// Expose top scores over the HTTP API at the 'top_scores' endpoint.
+// Now your app can just request the top scores from Kapacitor
+// and always get the most recent result.
+//
+// http://localhost:9092/api/v1/top_scores/top_scores
+topScores
+    |httpOut('top_scores')
+
+// Sample the top scores and keep a score once every 10s
+var topScoresSampled = topScores
+    |sample(10s)
+
+// Store top fifteen player scores in InfluxDB.
+topScoresSampled
+    |influxDBOut()
+        .database('game')
+        .measurement('top_scores')
+
+// Calculate the max and min of the top scores.
+var max = topScoresSampled
+    |max('top')
+
+var min = topScoresSampled
+    |min('top')
+
+// Join the max and min streams back together and calculate the gap.
+max
+    |join(min)
+        .as('max', 'min')
+    // calculate the difference between the max and min scores.
+    |eval(lambda: "max.max" - "min.min", lambda: "max.max", lambda: "min.min")
+        .as('gap', 'topFirst', 'topLast')
+    // store the fields: gap, topFirst, and topLast in InfluxDB.
+    |influxDBOut()
+        .database('game')
+        .measurement('top_scores_gap')
+"""),
+]
+
+
+@pytest.mark.parametrize("script, expected", FORMAT_CASES, ids=range(len(FORMAT_CASES)))
+def test_format(script, expected):
+    assert format_source(script) == expected
+
+
+def test_fmt_command_rewrites_each_script_as_tickfmt_does(tmp_path):
+    # The same cases through `tickpy fmt -w`, as a user runs it (one process for all files).
+    paths = []
+    for number, (script, _) in enumerate(FORMAT_CASES):
+        path = tmp_path / f"case{number}.tick"
+        path.write_text(script, encoding="utf-8")
+        paths.append(path)
+    result = run_tickpy("fmt", "-w", *map(str, paths), cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [p.read_text(encoding="utf-8") for p in paths] == [expected for _, expected in FORMAT_CASES]
