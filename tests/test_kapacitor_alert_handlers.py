@@ -1054,6 +1054,7 @@ def test_topic_handler_post_alert_template_json_compact(fake, tmp_path):
 
 def test_topic_handler_post_alert_template_reaches_series_rows(fake, tmp_path):
     # an alert-template sees alert.Data's Go fields: .Data.Series is models.Row structs with
-    # Name, Tags, Columns and Values (models/result.go)
-    template = '{{ range .Data.Series }}{{ .Name }} {{ .Columns }} {{ index .Values 0 1 }}{{ end }}'
-    assert _post_endpoint_body(fake, tmp_path, template) == b"alert [time value] 1"
+    # Name, Tags, Columns and Values (models/result.go), the time column a time.Time
+    template = ('{{ range .Data.Series }}{{ .Name }} {{ .Columns }} {{ index .Values 0 1 }} '
+                '{{ index .Values 0 0 }}{{ end }}')
+    assert _post_endpoint_body(fake, tmp_path, template) == b"alert [time value] 1 1970-01-01 00:00:00 +0000 UTC"

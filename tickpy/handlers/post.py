@@ -19,6 +19,8 @@ Options: url, endpoint, headers, capture-response, timeout, skip-ssl-verificatio
 from __future__ import annotations
 
 import base64
+import calendar
+from datetime import datetime, timezone
 from pathlib import Path
 
 from tickpy.alert.event import AlertEvent
@@ -84,7 +86,7 @@ def alert_template_data(event: AlertEvent) -> GoStruct:
     rows = None
     if event.series:
         rows = [GoStruct({"Name": row.get("name", ""), "Tags": StringMap(row.get("tags") or {}),
-                          "Columns": row.get("columns"), "Values": row.get("values")},
+                          "Columns": row.get("columns"), "Values": _row_values(row)},
                          "models.Row", json_tags=_ROW_TAGS)
                 for row in event.series]
     result = GoStruct({"Series": rows, "Err": None}, "models.Result", json_tags=_RESULT_TAGS)
@@ -99,6 +101,30 @@ def alert_template_data(event: AlertEvent) -> GoStruct:
         "PreviousLevel": event.previous_level.name,
         "Recoverable": event.recoverable,
     }, "alert.Data", json_tags=_ALERT_DATA_TAGS)
+
+
+def _row_values(row: dict) -> list | None:
+    """A row's values with its time column as a time.Time again (the event keeps it as the JSON
+    text): `{{ index .Values 0 0 }}` prints `1970-01-01 00:00:00 +0000 UTC`, as in Go."""
+    values = row.get("values")
+    columns = row.get("columns") or ()
+    if not values or not columns or columns[0] != "time":
+        return values
+    return [[_timestamp(value[0]), *value[1:]] if value else value for value in values]
+
+
+def _timestamp(text):
+    """An RFC3339 UTC time as encoding/json writes it, as a Timestamp (anything else as is)."""
+    if not isinstance(text, str) or not text.endswith("Z") or "T" not in text:
+        return text
+    whole, _, fraction = text[:-1].partition(".")
+    try:
+        moment = datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return text
+    if fraction and not fraction.isdigit():
+        return text
+    return Timestamp(calendar.timegm(moment.timetuple()) * 1_000_000_000 + int(fraction.ljust(9, "0") or 0))
 
 
 def parse_timeout(value) -> float | None:
@@ -141,6 +167,8 @@ class PostHandler(Handler):
         self.tls = TLSSettings(insecure_skip_verify=skip_verify)
         self.services = services
         self.render_body = self._body_template()
+        # a plain URL and the default body need no template data (a batch's may be large)
+        self.uses_template_data = "{{" in url_template or self.render_body is not None
         self.secrets = self._secrets()
 
     def _body_template(self):
@@ -187,7 +215,7 @@ class PostHandler(Handler):
         what = describe_event(event)
         headers = self.request_headers()
         try:
-            template_data = alert_template_data(event)
+            template_data = alert_template_data(event) if self.uses_template_data else None
             url = self.render_url(template_data)
             if self.render_body is not None:
                 body = self.render_body(template_data).encode("utf-8")
