@@ -18,10 +18,13 @@ import socket
 import stat
 import threading
 
+import pytest
+
 from fake_services import load_config_text, services_for
 from pipeline_harness import Capture, at, kapacitor_lines
 from test_alert_batch import CPU_TOTAL, STATE_CHANGES_ONLY, batch_of
 from tickpy.alert.topics import TopicRegistry
+from tickpy.config import ConfigError
 from tickpy.lang.parser import parse
 from tickpy.pipeline.build import build_task
 from tickpy.replay import replay_lines
@@ -1058,3 +1061,45 @@ def test_topic_handler_post_alert_template_reaches_series_rows(fake, tmp_path):
     template = ('{{ range .Data.Series }}{{ .Name }} {{ .Columns }} {{ index .Values 0 1 }} '
                 '{{ index .Values 0 0 }}{{ end }}')
     assert _post_endpoint_body(fake, tmp_path, template) == b"alert [time value] 1 1970-01-01 00:00:00 +0000 UTC"
+
+
+# -- [[httppost]] configuration (services/httppost/config.go, config_test.go) -----------------------
+
+
+def test_httppost_template_files_with_absolute_paths_are_accepted(tmp_path):
+    # follows Test_Validate_ShouldNotReturnError_WhenAlertTemplateFileIsUnixLikePath and
+    # ..._WhenRowTemplateFileIsUnixLikePath (services/httppost/config_test.go)
+    for key, path in (("alert-template-file", "/etc/kapacitor/templates/alert_template.json"),
+                      ("row-template-file", "/etc/kapacitor/templates/row_template.json")):
+        config = load_config_text(tmp_path, f'[[httppost]]\n  endpoint = "test"\n'
+                                            f'  url = "http://localhost:8080/alert"\n  {key} = "{path}"\n')
+        assert config.httppost_endpoint("test") is not None
+
+
+def _httppost_config_error(tmp_path, lines: str) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load_config_text(tmp_path, '[[httppost]]\n  endpoint = "test"\n' + lines)
+    return caught.value.message
+
+
+def test_httppost_relative_row_template_file_is_refused(tmp_path):
+    # Config.Validate: "must use an absolute path for row-template-file"
+    message = _httppost_config_error(tmp_path, '  url = "http://localhost:8080/alert"\n'
+                                               '  row-template-file = "row_template.json"\n')
+    assert message == "[[httppost]] row-template-file: must use an absolute path for row-template-file"
+
+
+def test_httppost_templates_that_do_not_parse_are_refused_at_load(tmp_path):
+    # Config.Validate parses the URL template, Configs.index the alert and row templates;
+    # Kapacitor does not start with one that does not parse
+    message = _httppost_config_error(tmp_path, '  url = "http://localhost:8080/{{ .ID "\n')
+    assert message == ("[[httppost]] url: invalid URL template syntax: failed to parse template: "
+                       "template: body:1: unclosed action")
+    message = _httppost_config_error(tmp_path, '  url = "http://localhost:8080/"\n'
+                                               '  alert-template = "{{ .Message "\n')
+    assert message == ('[[httppost]] alert-template: failed to get alert-template for endpoint "test": '
+                       "failed to parse template: template: body:1: unclosed action")
+    message = _httppost_config_error(tmp_path, '  url = "http://localhost:8080/"\n'
+                                               '  row-template = "{{ range .Values }"\n')
+    assert message.startswith('[[httppost]] row-template: failed to get row-template for endpoint "test": '
+                              "failed to parse template: template: body:1: ")

@@ -537,6 +537,30 @@ def _validate_httppost(config: Config) -> None:
         if post.row_template and post.row_template_file:
             raise config.error("must specify only one of row-template and row-template-file",
                                section, "row-template-file", index)
+        if post.row_template_file and not os.path.isabs(post.row_template_file):
+            raise config.error("must use an absolute path for row-template-file",
+                               section, "row-template-file", index)
+        _check_httppost_templates(config, post, section, index)
+
+
+def _check_httppost_templates(config: Config, post: HTTPPostConfig, section: str, index: int) -> None:
+    """Kapacitor parses an endpoint's templates when it starts and refuses to start on one that
+    does not parse (services/httppost/config.go Validate and Configs.index). The URL is left
+    out of the message: it may hold a credential."""
+    from tickpy.template.gotemplate import TemplateError, compile_template
+
+    checks = (("url", post.url, "invalid URL template syntax: "),
+              ("alert-template", post.alert_template,
+               f'failed to get alert-template for endpoint "{post.endpoint}": '),
+              ("row-template", post.row_template, f'failed to get row-template for endpoint "{post.endpoint}": '))
+    for key, text, prefix in checks:
+        if "{{" not in text:
+            continue
+        try:
+            compile_template(text, "body", json_functions=True)
+        except TemplateError as error:
+            raise config.error(f"{prefix}failed to parse template: {error.message}", section, key,
+                               index) from None
 
 
 def _is_http_url(url: str) -> bool:
