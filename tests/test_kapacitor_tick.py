@@ -703,3 +703,71 @@ def test_fmt_command_rewrites_each_script_as_tickfmt_does(tmp_path):
     result = run_tickpy("fmt", "-w", *map(str, paths), cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert [p.read_text(encoding="utf-8") for p in paths] == [expected for _, expected in FORMAT_CASES]
+
+
+# ---------------------------------------------------------------------------------------------
+# What Kapacitor's lexer and parser refuse beyond the tables above, read from tick/ast/lex.go and
+# tick/ast/parser.go: the position is where Kapacitor reports it.
+
+
+@pytest.mark.parametrize("text, line, char, words", [
+    # TestNumberNode: "0.4.2" is not a number (lexNumberOrDurationOrDot: "multiple decimals in
+    # number", reported where the number starts).
+    ("var x = 0.4.2", 1, 9, "0.4.2"),
+    ("var x = 1..2", 1, 9, "1..2"),
+    ("stream|from().where(lambda: \"a\" > .5.)", 1, 35, ".5."),
+    # newRegex compiles the pattern while parsing.
+    ("var x = /[/", 1, 9, "missing closing ]"),
+    ("stream|from().where(lambda: \"a\" =~ /a(b/)", 1, 36, "missing closing )"),
+    # A call inside an expression (lfunction) takes operations only: no lambda, list or chain.
+    ('stream|from().eval(lambda: sigma(lambda: "x"))', 1, 34, '"lambda:"'),
+    ("var x = 1 + lambda: 2", 1, 13, '"lambda:"'),
+    ("var x = 1 + f(lambda: 2)", 1, 15, '"lambda:"'),
+    ("var x = (f(lambda: 2))", 1, 12, '"lambda:"'),
+    ("var x = -f(lambda: 2)", 1, 12, '"lambda:"'),
+    ("stream|from().where(lambda: f(['a']))", 1, 31, '"["'),
+    ("stream|from().where(lambda: f(a.b))", 1, 32, '"."'),
+    ("stream|from().where(lambda: f(a|b()))", 1, 32, '"|"'),
+    # A comment swallows a following line that starts with "/" (lexComment), so the regex
+    # below is part of the comment and the lambda ends without its operand.
+    ('stream|from().where(lambda: "host" =~\n    // web servers\n    /web.*/)', 3, 13, "end of script"),
+    # After a comment or a regex the lexer expects an operand (lexToken): "+", "*", "%", "=",
+    # "<", ">", "!=" there are errors, and "/" starts a regex.
+    ('stream|from().eval(lambda: "a"\n    // plus b\n    + "b")', 3, 5, '"+"'),
+    ('stream|from().eval(lambda: "a" // times 2\n    * 2)', 2, 5, '"*"'),
+    ('stream|from().where(lambda: "a"\n    // compared\n    >= 2)', 3, 5, '">="'),
+    ("var x = 10\n// note\n\n/ 2", 4, 1, '"/"'),
+    ("var x // note\n= 5", 2, 1, '"="'),
+    ('stream|from().where(lambda: "h" =~ /x/ == TRUE)', 1, 40, '"=="'),
+    ('stream|from().where(lambda: "h" =~ /x/ + 1)', 1, 40, '"+"'),
+])
+def test_kapacitor_refuses(text, line, char, words):
+    with pytest.raises(TickError) as raised:
+        parse(text)
+    error = raised.value
+    assert (error.line, error.column) == (line, char), error.render()
+    assert words in error.message
+
+
+@pytest.mark.parametrize("text", [
+    # expression() gives the call that starts an expression full parameters, whatever follows.
+    "var x = f(lambda: 1) + 1",
+    "f(lambda: 1, [*], a.b, stream|from()) * 2",
+    "stream|from().groupBy(*).where(lambda: if(\"a\" > 1, sigma(\"b\"), -abs(\"c\")))",
+    # "-", AND and OR read the same after a comment or a regex.
+    'stream|from().eval(lambda: "a"\n    // minus b\n    - "b")',
+    'stream|from().where(lambda: "a" > 1\n    // or b\n    OR "b" =~ /x/ AND "c" !~ /y/ - 1)',
+    'stream|from().where(lambda: ("h" =~ /x/) == TRUE)',
+])
+def test_kapacitor_accepts(text):
+    parse(text)
+
+
+def test_comment_takes_the_next_line_starting_with_a_slash():
+    # lexComment: "// ratio" and "/ 2" are one comment, so x is 10 (not 10 / 2), and tickfmt
+    # prints the swallowed line as a comment line of its own.
+    (declaration,) = [s for s in parse("var x = 10\n// ratio\n  / 2\n").statements
+                      if isinstance(s, ast.Declaration)]
+    assert declaration.value.value == 10
+    assert format_source("var x = 10\n// ratio\n  / 2\nvar y = x\n") == (
+        "var x = 10\n\n// ratio\n// / 2\nvar y = x\n")

@@ -7,6 +7,11 @@ parser with its contextual lexer; the tables are built once and cached on disk, 
 Comments are not part of the grammar: the lexer hands them to `_ParseRun`, and a node built from
 a token asks for the comments standing right before that token. That is where Kapacitor's parser
 attaches them (`consumeComment` in tick/ast/parser.go), and so where `tickfmt` prints them.
+
+What Kapacitor's hand-written lexer and parser refuse, this parser refuses at the same place:
+a number with two decimal points, a regex Go cannot compile (checked with tickpy.expr.goregex,
+the one Go-regex reader), a lambda, list or chain inside a call that is an operand, an operator
+that follows a comment or a regex (see `_check_operator_position`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from pathlib import Path
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 
+from tickpy.expr.goregex import GoRegexError, compile_go_regex
 from tickpy.lang import ast
 from tickpy.lang.errors import TickError, position_of
 
@@ -89,7 +95,7 @@ def _parser() -> Lark:
         lexer="contextual",
         transformer=_AstBuilder(),
         maybe_placeholders=True,
-        lexer_callbacks={"COMMENT": _on_comment},
+        lexer_callbacks={"COMMENT": _on_comment, "NUMBER": _on_number, "REGEX": _on_regex},
         cache=_cache_file(),
     )
 
@@ -113,6 +119,21 @@ def _on_comment(token: Token) -> Token:
     return token
 
 
+def _on_regex(token: Token) -> Token:
+    _current_run.get().see_regex(token)
+    return token
+
+
+def _on_number(token: Token) -> Token:
+    """A number with two decimal points is an error where it starts, as in Kapacitor's lexer
+    (which stops there, before the parser sees anything after it)."""
+    if token.value.count(".") > 1:
+        run = _current_run.get()
+        written = re.match(r"[\d.]+", run.text[token.start_pos:]).group()
+        raise run.error(f"invalid number {written}: more than one decimal point", token)
+    return token
+
+
 # ---------------------------------------------------------------------------------------------
 # Per-parse state: the text (for positions) and the comments seen so far
 
@@ -123,11 +144,22 @@ class _ParseRun:
         self.source_name = source_name
         self._comments: list[Token] = []
         self._comment_ends: list[int] = []
+        self._regex_ends: set[int] = set()
         self._line_starts: list[int] | None = None
 
     def see_comment(self, token: Token) -> None:
         self._comments.append(token)
         self._comment_ends.append(token.end_pos)
+
+    def see_regex(self, token: Token) -> None:
+        self._regex_ends.add(token.end_pos)
+
+    def follows_regex(self, token: Token) -> bool:
+        """True when a regex literal stands right before the token (only whitespace between)."""
+        offset = token.start_pos
+        while offset and self.text[offset - 1].isspace():
+            offset -= 1
+        return offset in self._regex_ends
 
     def comment_before(self, token: Token) -> ast.Comment | None:
         """The comments standing right before a token (only whitespace between), or None."""
@@ -148,14 +180,20 @@ class _ParseRun:
 
     def _comment_node(self, tokens: list[Token]) -> ast.Comment:
         """Kapacitor merges comment lines with nothing but one line break between them into one
-        block, and the blocks before one token into one comment, a "\\n" line between blocks."""
+        block, and the blocks before one token into one comment, a "\\n" line between blocks.
+        A token may span lines (a line starting with "/" continues a comment, see the grammar);
+        each line loses its "//" and one space after it (newComment in tick/ast/node.go)."""
         lines: list[str] = []
         previous_end = None
         for token in tokens:
             if previous_end is not None and self.text.count("\n", previous_end, token.start_pos) > 1:
                 lines.append("\n")
-            body = token.value.strip()[2:]
-            lines.append(body[1:] if body.startswith(" ") else body)
+            for line in token.value.split("\n"):
+                line = line.strip()
+                if not line:
+                    continue
+                body = line[2:] if line.startswith("//") else line
+                lines.append(body[1:] if body.startswith(" ") else body)
             previous_end = token.end_pos
         return ast.Comment(tokens[0].line, tokens[0].column, lines)
 
@@ -190,8 +228,9 @@ class _AstBuilder(Transformer):
         return ast.Program(1, 1, list(statements))
 
     def declaration(self, children):
-        var, name, _assign, value = children
+        var, name, assign, value = children
         comment = self._commented(var)
+        self._check_operator_position(assign)
         return ast.Declaration(var.line, var.column, self._identifier(name), value, **comment)
 
     def type_declaration(self, children):
@@ -274,10 +313,29 @@ class _AstBuilder(Transformer):
     def binary(self, children):
         left, operator, right = children
         comment = self._commented(operator)
+        if operator.type not in _READ_ANYWHERE:
+            self._check_operator_position(operator)
         return ast.Binary(
             operator.line, operator.column, operator.value, left, right,
             multiline=self._run().spans_lines(left, right), **comment,
         )
+
+    def _check_operator_position(self, operator: Token) -> None:
+        """Kapacitor's lexer reads an operator only right after an operand (a name, a value, a
+        ")"). After a comment or a regex it expects an operand: "/" starts a regex there, "*" is
+        a star, and "+", "%", "=", "<", ">", "!=" are errors; "-", AND and OR read the same
+        everywhere (tryLexBinaryOperator and lexToken in tick/ast/lex.go). So Kapacitor refuses
+        a line `+ "b"` right after a comment line, and `"h" =~ /x/ == TRUE`; the error is at
+        the operator."""
+        run = self._run()
+        if run.comment_before(operator) is not None:
+            raise run.error(f'unexpected "{operator.value}" after a comment: Kapacitor does not read '
+                            "this operator at the start of a line after a comment; end the line "
+                            "before the comment with it", operator)
+        if run.follows_regex(operator):
+            raise run.error(f'unexpected "{operator.value}" after a regex: Kapacitor does not read '
+                            "this operator right after a regex; put the regex match in parentheses",
+                            operator)
 
     def unary(self, children):
         operator, operand = children
@@ -333,6 +391,11 @@ class _AstBuilder(Transformer):
     def regex(self, children):
         (token,) = children
         pattern = token.value[1:-1].replace("\\/", "/")
+        # Kapacitor compiles the regex while parsing: a pattern Go refuses is a syntax error.
+        try:
+            compile_go_regex(pattern)
+        except GoRegexError as error:
+            raise self._run().error(str(error), token)
         return ast.Regex(token.line, token.column, pattern, **self._commented(token))
 
     def boolean(self, children):
@@ -350,6 +413,9 @@ class _AstBuilder(Transformer):
         return ast.Identifier(token.line, token.column, token.value, **self._commented(token))
 
 
+# Operators Kapacitor's lexer reads the same after an operand or anywhere else.
+_READ_ANYWHERE = {"MINUS", "AND", "OR"}
+
 # The grammar calls the rule "lambda", a Python keyword.
 setattr(_AstBuilder, "lambda", _AstBuilder.lambda_)
 
@@ -360,20 +426,26 @@ setattr(_AstBuilder, "lambda", _AstBuilder.lambda_)
 
 def _syntax_error(error: UnexpectedInput, text: str, source_name: str) -> TickError:
     if isinstance(error, UnexpectedCharacters):
+        lambda_start = _misplaced_lambda(text, error.pos_in_stream)
+        if lambda_start is not None:
+            line, column = position_of(text, lambda_start)
+            return TickError(f'unexpected "lambda:", expected {_VALUE}: a lambda cannot be part of an '
+                             "expression", line, column, source_name)
         return TickError(_bad_character_message(text, error.pos_in_stream), error.line, error.column,
                          source_name)
     if isinstance(error, UnexpectedToken):
         token = error.token
+        expected = _acceptable(error)
         if token.type == "$END":
             line, column = position_of(text, len(text))
-            return TickError(f"unexpected end of script, expected {_expected(error.expected)}",
+            return TickError(f"unexpected end of script, expected {_expected(expected)}",
                              line, column, source_name)
         if token.type == "SLASH" and "REGEX" in error.expected:
             return TickError("unterminated regex: no closing /", token.line, token.column, source_name)
         found = _TOKEN_NAMES.get(token.type, token.type)
         if token.type in ("IDENT", "NUMBER", "DURATION"):
             found += f" {token.value!r}"
-        return TickError(f"unexpected {found}, expected {_expected(error.expected)}",
+        return TickError(f"unexpected {found}, expected {_expected(expected)}",
                          token.line, token.column, source_name)
     line, column = getattr(error, "line", 1), getattr(error, "column", 1)
     return TickError("syntax error", line, column, source_name)
@@ -390,11 +462,42 @@ def _bad_character_message(text: str, offset: int) -> str:
     return f"unexpected character {char!r}"
 
 
+def _misplaced_lambda(text: str, offset: int) -> int | None:
+    """Where "lambda:" starts when the unexpected character is its colon. The lexer only reads
+    the keyword where a lambda may stand; elsewhere (inside an expression) it reads the word as an
+    identifier and stops at the colon, but Kapacitor reports the keyword, so tickpy does too."""
+    start = offset - len("lambda")
+    if text[offset] != ":" or start < 0 or text[start:offset] != "lambda":
+        return None
+    if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        return None
+    return start
+
+
+def _acceptable(error: UnexpectedToken) -> set[str]:
+    """The tokens the parser could take at the error. Lark's `expected` may include tokens that
+    would only lead to another error after a few reductions; `accepts()` tries each one."""
+    try:
+        return error.interactive_parser.accepts()
+    except Exception:  # no parser state to ask (an error raised by the lexer): Lark's own set
+        return set(error.expected)
+
+
+_VALUE = "a value (number, string, duration, field reference or identifier)"
+_OPERATORS = {"PLUS", "MINUS", "STAR", "SLASH", "PERCENT", "EQ", "NE", "REGEX_EQ", "REGEX_NE",
+              "LT", "LE", "GT", "GE", "AND", "OR"}
+
+
 def _expected(expected: set[str]) -> str:
     names = set(expected) - {"COMMENT"}
     if {"NUMBER", "STRING", "REFERENCE", "IDENT"} <= names:
-        return "a value (number, string, duration, field reference or identifier)"
-    words = sorted(_TOKEN_NAMES.get(name, name) for name in names)
+        return _VALUE
+    operators = names & _OPERATORS
+    if operators == {"STAR"}:  # a star in a list or a groupBy, not a multiplication
+        operators = set()
+    words = sorted(_TOKEN_NAMES.get(name, name) for name in names - operators)
+    if operators:
+        words.append("an operator")
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + " or " + words[-1]
