@@ -25,6 +25,7 @@ from pipeline_harness import Capture, at, kapacitor_lines
 from test_alert_batch import CPU_TOTAL, STATE_CHANGES_ONLY, batch_of
 from tickpy.alert.topics import TopicRegistry
 from tickpy.config import ConfigError
+from tickpy.lang.errors import TickError
 from tickpy.lang.parser import parse
 from tickpy.pipeline.build import build_task
 from tickpy.replay import replay_lines
@@ -1103,3 +1104,11 @@ def test_httppost_templates_that_do_not_parse_are_refused_at_load(tmp_path):
                                                '  row-template = "{{ range .Values }"\n')
     assert message.startswith('[[httppost]] row-template: failed to get row-template for endpoint "test": '
                               "failed to parse template: template: body:1: ")
+
+
+def test_log_handler_relative_path_is_refused_with_kapacitors_words(tmp_path):
+    # services/alert/handlers.go LogHandlerConfig.Validate: "log path must be absolute: %s is not
+    # absolute"; the task does not start
+    with pytest.raises(TickError) as caught:
+        run_script(tmp_path, ALERT_WITH_DOT_ID + "        .log('alerts.log')\n")
+    assert caught.value.message == "log handler: log path must be absolute: alerts.log is not absolute"

@@ -25,7 +25,8 @@ class LogHandler(Handler):
 
     def __init__(self, path: str, mode: int = DEFAULT_MODE, services=None):
         if not os.path.isabs(path):
-            raise TickError(f"log handler: the path must be absolute, got {path!r}")
+            # services/alert/handlers.go LogHandlerConfig.Validate's words
+            raise TickError(f"log handler: log path must be absolute: {path} is not absolute")
         self.path = path
         self.mode = mode
         self.services = services
