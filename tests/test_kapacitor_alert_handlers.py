@@ -1112,3 +1112,94 @@ def test_log_handler_relative_path_is_refused_with_kapacitors_words(tmp_path):
     with pytest.raises(TickError) as caught:
         run_script(tmp_path, ALERT_WITH_DOT_ID + "        .log('alerts.log')\n")
     assert caught.value.message == "log handler: log path must be absolute: alerts.log is not absolute"
+
+
+# -- alert state kept in a topic from one run to the next ---------------------------------------
+
+
+def _run_with_store(tmp_path, store, script: str, task_name: str, lines: list[str], precision: str = "s"):
+    """One run (a Kapacitor server's life between restarts) of `script` with the store's topics;
+    returns what the alert node passed on."""
+    services = services_for(load_config_text(tmp_path, ""))
+    services.topics = TopicRegistry(services, store)
+    task = build_task(parse(script, "test.tick"), task_name, services, "test.tick")
+    capture = Capture()
+    task.nodes[-1].add_child(capture)
+    replay_lines(lines, "data.lp", [task], services, precision=precision)
+    assert services.delivery.close(timeout=10) == []
+    return capture
+
+
+def test_stream_alert_reset_across_runs(tmp_path):
+    # follows TestStream_AlertReset: five points above 80 (serverA, serverB, serverA, ...) leave
+    # both hosts CRITICAL in topic cpu; in the next run serverA's state starts CRITICAL again from
+    # the topic, so its point below critReset recovers it, and the topic forgets serverA. The
+    # alert node passes on 5 + 1 points (what the Go test's httpPost counts). The Go test draws
+    # the values at random in [85, 100) and [23, 36); fixed ones from those ranges are used here.
+    script = """
+var critThreshold = 80.0
+
+var critResetThreshold = 70.0
+
+stream
+    |from()
+        .measurement('cpu')
+        .groupBy('host')
+    |alert()
+        .id('kapacitor/{{ .Name }}/{{ index .Tags "host" }}')
+        .details('details')
+        .idField('id')
+        .idTag('id')
+        .levelField('level')
+        .levelTag('level')
+        .crit(lambda: "value" > critThreshold)
+        .critReset(lambda: "value" < critResetThreshold)
+        .topic('cpu')
+"""
+    store = open_store(str(tmp_path / "home"))
+    try:
+        hosts = ["serverA", "serverB", "serverA", "serverB", "serverA"]
+        first = _run_with_store(tmp_path, store, script, "TestStream_Alert", [
+            f"cpu,host={host},type=idle value={value} {second}"
+            for second, (host, value) in enumerate(zip(hosts, [90.5, 95.0, 87.25, 99.0, 92.0]))])
+        assert sorted(e.id for e in store.topic_events("cpu")) == ["kapacitor/cpu/serverA", "kapacitor/cpu/serverB"]
+        second = _run_with_store(tmp_path, store, script, "TestStream_Alert",
+                                 ["cpu,host=serverA,type=idle value=30.5 10"])
+        assert [e.id for e in store.topic_events("cpu")] == ["kapacitor/cpu/serverB"]
+    finally:
+        store.close()
+    assert len(first.points) + len(second.points) == 5 + 1
+    [recovery] = second.points
+    assert recovery.fields["level"] == "OK" and recovery.tags["id"] == "kapacitor/cpu/serverA"
+
+
+def test_alert_duration_across_runs(tmp_path, fake):
+    # follows TestServer_Alert_Duration: CRITICAL at 0s; after a restart the next CRITICAL point
+    # at 1s has a duration of 1s, counted from the event the topic kept. (The Go test's alert has
+    # a tcp handler and reads its anonymous topic; tickpy keeps named topics, so the alert
+    # publishes to one and posts.)
+    script = f"""
+stream
+    |from()
+        .measurement('alert')
+    |alert()
+        .id('id')
+        .message('message')
+        .details('details')
+        .crit(lambda: "value" > 1.0)
+        .topic('durations')
+        .post('{fake.base_url}')
+"""
+    store = open_store(str(tmp_path / "home"))
+    try:
+        _run_with_store(tmp_path, store, script, "testAlertHandlers", ["alert value=2 0000000000"])
+        states = [(e.id, e.level, e.message, e.details, e.time, e.duration) for e in store.topic_events("durations")]
+        assert states == [("id", "CRITICAL", "message", "details", 0, 0)]
+        _run_with_store(tmp_path, store, script, "testAlertHandlers", ["alert value=3 0000000001"])
+        states = [(e.id, e.level, e.message, e.details, e.time, e.duration) for e in store.topic_events("durations")]
+        assert states == [("id", "CRITICAL", "message", "details", SECOND, SECOND)]
+    finally:
+        store.close()
+    # what the post handler got: the second event says it has lasted 1s since a CRITICAL
+    assert [(r.json()["duration"], r.json()["previousLevel"]) for r in fake.requests] == [
+        (0, "OK"), (SECOND, "CRITICAL")]

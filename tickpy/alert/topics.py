@@ -51,6 +51,7 @@ class TopicRegistry:
         self._warnings = warnings if warnings is not None else sys.stderr
         self._persist = store is not None and hasattr(store, "save_topic_state")
         self._levels: dict[str, dict[str, Level]] = self._restored_levels()
+        self._times: dict[str, dict[str, int]] = self._restored_times()  # of the latest event
         self.collected: Counter = Counter()
         self._unsaved_counts: Counter = Counter()
         self._unsaved_states: dict[tuple[str, str], object] = {}
@@ -70,6 +71,7 @@ class TopicRegistry:
         levels = self._levels.setdefault(topic, {})
         event = dataclasses.replace(event, topic=topic, previous_level=levels.get(event.id, Level.OK))
         levels[event.id] = event.level
+        self._times.setdefault(topic, {})[event.id] = event.time
         self.collected[topic] += 1
         self._remember(topic, event)
         self._publishing.append(topic)
@@ -88,6 +90,15 @@ class TopicRegistry:
     def level(self, topic: str, alert_id: str) -> Level:
         """The level of the latest event of `alert_id` in `topic` (OK when there is none)."""
         return self._levels.get(topic, {}).get(alert_id, Level.OK)
+
+    def event_state(self, topic: str, alert_id: str) -> tuple[Level, int] | None:
+        """The level and time of the latest event of `alert_id` in `topic` (kept from earlier
+        runs in the store, or collected in this one); None when it has none or it is OK. An
+        alert node starts a new group from it (Kapacitor's AlertService.EventState)."""
+        level = self._levels.get(topic, {}).get(alert_id, Level.OK)
+        if level == Level.OK:
+            return None
+        return level, self._times.get(topic, {}).get(alert_id, 0)
 
     def advance(self, now: int) -> None:
         """The replay clock reached `now` (aggregate handlers tick on it)."""
@@ -129,6 +140,12 @@ class TopicRegistry:
         if not self._persist or not hasattr(self.store, "all_topic_events"):
             return {}
         return {topic: {event.id: Level[event.level] for event in events if event.level in Level.__members__}
+                for topic, events in self.store.all_topic_events().items()}
+
+    def _restored_times(self) -> dict[str, dict[str, int]]:
+        if not self._persist or not hasattr(self.store, "all_topic_events"):
+            return {}
+        return {topic: {event.id: event.time for event in events}
                 for topic, events in self.store.all_topic_events().items()}
 
     def _load_handlers(self) -> None:

@@ -7,6 +7,9 @@ event in Kapacitor's JSON shape and passes it to the handlers, to the topic and 
 listeners. The point it sends on to its children carries the `levelTag`/`idTag`/`levelField`/...
 additions.
 
+With `.topic()`, a group seen for the first time starts from the level its alert id has in the
+topic (kept in the store by an earlier run), as Kapacitor restores alert state when it restarts.
+
 previousLevel is the level of the last event *sent* for the same id (Kapacitor takes it from the
 topic's stored state, which only sees events that were sent), so a recovery suppressed by
 `noRecoveries` leaves the previous level where it was.
@@ -53,7 +56,7 @@ class AlertNode(Node):
             return
         state = self._states.get(point.group)  # self._state(), written out for the hot path
         if state is None:
-            state = self._states[point.group] = AlertState(self.rules)
+            state = self._states[point.group] = self._new_state(point, point.time)
         level, send = state.update(point)
         if not send:
             return
@@ -73,7 +76,7 @@ class AlertNode(Node):
             return
         if not batch.points:
             return
-        state = self._state(batch.group)
+        state = self._state(batch)
         level, send, time, highest = state.update_batch(batch.points, batch.time, self.all_points)
         if not send:
             return
@@ -105,10 +108,27 @@ class AlertNode(Node):
             self._ids[key] = alert_id
         return alert_id
 
-    def _state(self, group: str) -> AlertState:
-        state = self._states.get(group)
+    def _state(self, batch: Batch) -> AlertState:
+        state = self._states.get(batch.group)
         if state is None:
-            state = self._states[group] = AlertState(self.rules)
+            state = self._states[batch.group] = self._new_state(batch, batch.time)
+        return state
+
+    def _new_state(self, subject, time: int) -> AlertState:
+        """A new group's state. With a topic, it starts from the level its alert id has there
+        (Kapacitor's restoreEventState, alert.go): an alert an earlier run left CRITICAL starts
+        CRITICAL, so its recovery is sent, with that level as its previous level."""
+        state = AlertState(self.rules)
+        topics = self.services.topics
+        if not self.topic or topics is None:
+            return state
+        alert_id = (self.templates.render_id(self.task_name, subject) if self.templates.id_is_default
+                    else self._checked_id(subject))
+        restored = topics.event_state(self.topic, alert_id) if alert_id is not None else None
+        if restored is not None:
+            level, triggered = restored
+            state.restore(time, level, triggered)
+            self._last_sent_level.setdefault(alert_id, level)
         return state
 
     def _event(self, subject: Point, level: Level, duration: int, series: list[dict]) -> AlertEvent | None:
