@@ -1,13 +1,16 @@
-"""Kapacitor's own alert handler integration tests, run through tickpy.
+"""Kapacitor's own alert node and alert handler tests, run through tickpy.
 
-Each test follows one Go test of integrations/streamer_test.go (named in the test): the same
-script, the same recording (integrations/testdata/<name>.srpl, moved so that its first point is
-at 1971-01-01T00:00:00Z, as Kapacitor's replay does), the same handler configuration, and the
-same expectation on what the handler delivered: the HTTP request fields the Go test server
-decodes, the lines of a log file, the bytes on a TCP connection, a program's stdin.
+Each test follows one Go test (named in the test) of integrations/streamer_test.go,
+integrations/batcher_test.go or server/server_test.go: the same script, the same recording
+(integrations/testdata/<name>.srpl, moved so that its first point is at 1971-01-01T00:00:00Z, as
+Kapacitor's replay does), the same handler configuration, and the same expectation on what was
+delivered: the HTTP request the Go test server decodes (here compared byte for byte where
+Kapacitor's encoding fixes the bytes), the lines of a log file, the bytes on a TCP connection, a
+program's stdin, the state a topic keeps. Where a Go test reads an httpOut, the alert node's
+last output is compared instead.
 
-The script runs in-process with real delivery (tests/fake_services.py `services_for`) against
-real servers on 127.0.0.1.
+Scripts run in-process with real delivery (tests/fake_services.py `services_for`) against real
+servers on 127.0.0.1, and topic handlers live in a real store.
 """
 
 from __future__ import annotations
