@@ -11,13 +11,21 @@ expected, not the wording.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from conftest import ROOT, run_tickpy
+from pipeline_harness import Capture
+from tickpy.data.values import Duration
 from tickpy.lang import ast
-from tickpy.lang.errors import TickError
+from tickpy.lang.check import check
+from tickpy.lang.errors import ERROR, TickError
 from tickpy.lang.fmt import format_source
 from tickpy.lang.parser import parse
+from tickpy.pipeline.build import build_task
+from tickpy.replay import replay_lines
+from tickpy.services import Services
 
 
 # ---------------------------------------------------------------------------------------------
@@ -771,3 +779,203 @@ def test_comment_takes_the_next_line_starting_with_a_slash():
     assert declaration.value.value == 10
     assert format_source("var x = 10\n// ratio\n  / 2\nvar y = x\n") == (
         "var x = 10\n\n// ratio\n// / 2\nvar y = x\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# tick/eval_test.go: what Kapacitor computes when it defines a task. A var's value is seen the
+# way a task sees it: `|eval(lambda: name)` puts it into a field of the point going through.
+
+
+def define_time_values(script, names, vars=None):
+    """The values `names` have in `script` (lint must find no error), read by an eval node."""
+    lambdas = ", ".join(f"lambda: {name}" for name in names)
+    aliases = ", ".join(f"'{name}'" for name in names)
+    program = parse(f"{script}\nstream\n    |from()\n    |eval({lambdas})\n        .as({aliases})\n")
+    assert [p.render() for p in check(program, vars=vars) if p.severity == ERROR] == []
+    services = Services(dry_run=True, out=io.StringIO())
+    task = build_task(program, "test", services, template_vars=vars)
+    capture = Capture()
+    task.nodes[-1].add_child(capture)
+    replay_lines(["m value=1 0"], "data.lp", [task], services)
+    (point,) = capture.points
+    return point.fields
+
+
+# TestValidateTemplate_Vars
+def test_unary_and_binary_declarations():
+    script = "var x = 3m\nvar y = -x\n\nvar n = TRUE\nvar m = !n\n\nvar z = x + y\n"
+    values = define_time_values(script, ["x", "y", "n", "m", "z"])
+    assert values == {"x": 3 * MINUTE, "y": -3 * MINUTE, "n": True, "m": False, "z": 0}
+    assert all(isinstance(values[name], Duration) for name in "xyz")
+
+
+def test_template_var_without_value():
+    # TestValidateTemplate_Vars ("var a string") and TestEvaluate_Vars_ErrorMissingValue: a
+    # template var without a value is fine for a template, an error for a task.
+    program = parse("var x duration\nvar a string\n")
+    found = check(program)
+    assert [p.severity for p in found if "has no value" in p.message] == ["warning", "warning"]
+    assert [p for p in found if p.severity == ERROR] == []
+    with pytest.raises(TickError, match='template var "x" has no value'):
+        build_task(program, "test", Services(dry_run=True, out=io.StringIO()))
+
+
+# TestEvaluate_Vars_PreDefined: a value given with -vars replaces the declared one, for typed
+# template vars and for vars with a value alike.
+def test_predefined_vars_replace_declared_values():
+    script = """
+var str = 'this is a string'
+var strZero string
+var int = 8
+var intZero int
+var float = 3.14
+var floatZero float
+var duration = 5m
+var durationZero duration
+var boolean = TRUE
+var booleanZero bool
+"""
+    vars = {"str": "asdf", "strZero": "qwerty", "int": 42, "intZero": 6 * 9, "float": 42.0,
+            "floatZero": float(6 * 9), "duration": Duration(5 * HOUR), "durationZero": Duration(MINUTE),
+            "boolean": False, "booleanZero": True}
+    assert define_time_values(script, list(vars), vars) == vars
+
+
+# TestEvaluate_Vars_AllTypes: copies, operators and lambda functions outside lambdas.
+def test_all_types_of_vars():
+    script = """
+var str = 'this is a string'
+var strA = str + ' concat'
+var strCopy = str
+var integer = 42
+var intergerMath = (integer * 2) - ( 6 * 9 ) + (36 / 3)
+var integerCopy= integer
+var float = 3.14
+var tastyPie = float * 42.0
+var floatCopy = float
+var intFloat = int(sqrt(float)) * 3
+var duration = 5m
+var later = duration + 1m
+var durationCopy = duration
+var boolean = TRUE
+var f = boolean AND FALSE
+var booleanCopy = boolean
+"""
+    names = ["str", "strA", "strCopy", "integer", "intergerMath", "integerCopy", "float", "tastyPie",
+             "floatCopy", "intFloat", "duration", "later", "durationCopy", "boolean", "f", "booleanCopy"]
+    assert define_time_values(script, names) == {
+        "str": "this is a string", "strA": "this is a string concat", "strCopy": "this is a string",
+        "integer": 42, "intergerMath": 42, "integerCopy": 42,
+        "float": 3.14, "tastyPie": 3.14 * 42.0, "floatCopy": 3.14, "intFloat": 3,
+        "duration": 5 * MINUTE, "later": 6 * MINUTE, "durationCopy": 5 * MINUTE,
+        "boolean": True, "f": False, "booleanCopy": True,
+    }
+
+
+def test_lambda_var_inside_a_lambda():
+    # TestEvaluate_Vars_AllTypes: `var l = lambda: lambda OR "value" < -100` takes in the lambda
+    # held by the var named "lambda".
+    script = """var lambda = lambda: "value" > 0
+var l = lambda: lambda OR "value" < -100
+var lambdaCopy = lambda
+stream
+    |from()
+    |where(l)
+"""
+    program = parse(script)
+    assert [p for p in check(program) if p.severity == ERROR] == []
+    services = Services(dry_run=True, out=io.StringIO())
+    task = build_task(program, "test", services)
+    capture = Capture()
+    task.nodes[-1].add_child(capture)
+    replay_lines(["m value=5 1", "m value=-50 2", "m value=-200 3"], "data.lp", [task], services)
+    assert [p.fields["value"] for p in capture.points] == [5, -200]
+
+
+# TestEvaluate_Vars_TypeConversion: string() of a var in an expression outside a lambda.
+def test_string_conversion_of_vars():
+    script = """
+var d = 5m
+var messageDuration = '{{ .ID }} has crossed threshold: ' + string(d)
+
+var x = 5
+var messageInt = '{{ .ID }} has crossed threshold: ' + string(x)
+
+var y = 1.0 / 3.0
+var messageFloat = '{{ .ID }} has crossed threshold: ' + string(y)
+
+var z = FALSE
+var messageBool = '{{ .ID }} is: ' + string(z)
+"""
+    names = ["d", "messageDuration", "x", "messageInt", "y", "messageFloat", "z", "messageBool"]
+    assert define_time_values(script, names) == {
+        "d": 5 * MINUTE,
+        "messageDuration": "{{ .ID }} has crossed threshold: 5m",
+        "x": 5,
+        "messageInt": "{{ .ID }} has crossed threshold: 5",
+        "y": 1.0 / 3.0,
+        "messageFloat": "{{ .ID }} has crossed threshold: 0.3333333333333333",
+        "z": False,
+        "messageBool": "{{ .ID }} is: false",
+    }
+
+
+def test_expression_as_a_property_argument():
+    # TestEvaluate_Func_Expression_Parameter: f('asdf' + string(10) + 'qwerty') gets "asdf10qwerty".
+    program = parse("stream\n    |from()\n    |eval(lambda: 1)\n        .as('asdf' + string(10) + 'qwerty')\n")
+    assert [p for p in check(program) if p.severity == ERROR] == []
+    services = Services(dry_run=True, out=io.StringIO())
+    task = build_task(program, "test", services)
+    capture = Capture()
+    task.nodes[-1].add_child(capture)
+    replay_lines(["m value=1 0"], "data.lp", [task], services)
+    assert capture.points[0].fields == {"asdf10qwerty": 1}
+
+
+def test_list_var_spread_into_arguments():
+    # TestEvaluate_ListVars: f(strList) is called as f('host', 'dc', 'service').
+    program = parse("var strList = [ 'host', 'dc', 'service' ]\nstream\n    |from()\n        .groupBy(strList)\n")
+    assert [p for p in check(program) if p.severity == ERROR] == []
+    services = Services(dry_run=True, out=io.StringIO())
+    task = build_task(program, "test", services)
+    capture = Capture()
+    task.nodes[-1].add_child(capture)
+    replay_lines(["m,host=a,dc=b,service=c,other=d value=1 0"], "data.lp", [task], services)
+    assert capture.points[0].group == "dc=b,host=a,service=c"
+
+
+# ---------------------------------------------------------------------------------------------
+# tick/stateful/eval_unary_node_test.go: unary operators inside a lambda, on literals. (The
+# invalid-operator and invalid-node cases build trees no script can produce; references are in
+# tests/test_lambda.py.) Kapacitor's unary node picks its work by the operand's type, not by its
+# operator: "-" on a boolean negates it too, and a string operand fails its type guard.
+
+
+def lambda_value(text, fields=None):
+    from tickpy.data.point import Point
+    from tickpy.expr.compile import compile_lambda
+
+    (declaration,) = parse(f"var x = lambda: {text}").statements
+    return compile_lambda(declaration.value)(Point("m", {}, fields or {}, 0))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("!FALSE", True),               # TestEvalUnaryNode_EvalBool_Sanity
+    ("-12.0", -12.0),               # TestEvalUnaryNode_EvalFloat64_Sanity
+    ("-12", -12),                   # TestEvalUnaryNode_EvalInt64_Sanity
+    ("-12h", Duration(-12 * HOUR)),  # TestEvalUnaryNode_EvalDuration_Sanity
+    ("-TRUE", False),               # EvalBool ignores the operator
+    ("-FALSE", True),
+])
+def test_unary_on_literals(text, expected):
+    result = lambda_value(text)
+    assert result == expected and type(result) is type(expected)
+
+
+def test_unary_minus_on_a_string_fails_its_type_guard():
+    # EvalUnaryNode.EvalString always fails, naming the type it could not fix in advance.
+    from tickpy.expr.types import EvalError
+
+    with pytest.raises(EvalError) as raised:
+        lambda_value('-"s"', {"s": "text"})
+    assert raised.value.message == "TypeGuard: expression returned unexpected type invalid type, expected string"

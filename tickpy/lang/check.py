@@ -27,6 +27,7 @@ from tickpy.lang.errors import ERROR, WARNING, TickError
 REFERENCE = "field reference"  # a "double-quoted" name outside a lambda
 TIME_DIMENSION = "time dimension"  # the result of time(1m), for query groupBy
 UNKNOWN = "unknown"  # after an error: accepted everywhere, reported nowhere
+NOT_CONSTANT = object()  # a value known only by its kind (a template var, a node, ...)
 
 KIND_WORDS = {
     cat.STRING: "a string",
@@ -63,7 +64,11 @@ COMPARISONS = {"<", "<=", ">", ">=", "==", "!="}
 # Literal kinds as the lambda evaluator's types, for expressions outside lambdas; and back.
 _OPERAND_TYPES = {cat.STRING: str, cat.INT: int, cat.FLOAT: float, cat.BOOL: bool,
                   cat.DURATION: Duration}
-_RESULT_KINDS = {kind: name for name, kind in _OPERAND_TYPES.items()}
+# A template var without a value stands in a define-time expression as a value of its kind.
+_SAMPLES = {cat.STRING: "", cat.INT: 1, cat.FLOAT: 1.0, cat.BOOL: False, cat.DURATION: Duration(1)}
+# Errors an expression has whatever the values of its vars (when it runs).
+_TYPE_ERRORS = ("mismatched type", "invalid math operator", "invalid comparison operator",
+                "invalid logical operator", "Cannot call function")
 DURATION_TEXT = re.compile(r"^\d+(\.\d+)?(u|µ|ms|s|m|h|d|w)$")
 
 # A template checker takes the property name (`message`, `embedTitle`, ...) and the template text,
@@ -93,6 +98,9 @@ class Value:
     alert: Optional[AlertRecord] = None  # for an alert node and its handlers
     source: Optional[ast.Node] = None  # the literal it came from, to quote in messages
     items: tuple["Value", ...] = ()  # a list's items
+    # The value itself when the script fixes it (a literal, a var holding one, an expression of
+    # them): Kapacitor evaluates expressions outside lambdas when it defines the task.
+    constant: object = NOT_CONSTANT
 
     @property
     def is_node(self) -> bool:
@@ -199,28 +207,29 @@ class _Checker:
         if supplied != expected:
             self.error(node, f"invalid type supplied for {name}, got {supplied} exp {expected}")
             return None
-        return Value(expected)
+        value = self.vars[name]
+        return Value(expected, constant=value if expected in _OPERAND_TYPES else NOT_CONSTANT)
 
     # -- expressions outside lambdas -------------------------------------------------------------
 
     def expression(self, node: ast.Node) -> Value:
         if isinstance(node, ast.Number):
-            return Value(cat.INT if node.is_int else cat.FLOAT, source=node)
+            return Value(cat.INT if node.is_int else cat.FLOAT, source=node, constant=node.value)
         if isinstance(node, ast.Duration):
-            return Value(cat.DURATION, source=node)
+            return Value(cat.DURATION, source=node, constant=Duration(node.nanoseconds))
         if isinstance(node, ast.String):
-            return Value(cat.STRING, source=node)
+            return Value(cat.STRING, source=node, constant=node.value)
         if isinstance(node, ast.Bool):
-            return Value(cat.BOOL, source=node)
+            return Value(cat.BOOL, source=node, constant=node.value)
         if isinstance(node, ast.Regex):
-            return Value(cat.REGEX, source=node)
+            return Value(cat.REGEX, source=node, constant=node)
         if isinstance(node, ast.Star):
             return Value(cat.STAR, source=node)
         if isinstance(node, ast.Reference):
             return Value(REFERENCE, source=node)
         if isinstance(node, ast.Lambda):
             self.lambda_expression(node.expression)
-            return Value(cat.LAMBDA, source=node)
+            return Value(cat.LAMBDA, source=node, constant=node)
         if isinstance(node, ast.List):
             return Value(cat.LIST, source=node, items=tuple(self.expression(i) for i in node.items))
         if isinstance(node, ast.Identifier):
@@ -267,18 +276,26 @@ class _Checker:
         operand = self.expression(node.operand)
         if operand.kind == UNKNOWN:
             return operand
+        constant = operand.constant
         if node.operator == "-" and operand.kind in (cat.INT, cat.FLOAT, cat.DURATION):
-            return Value(operand.kind, source=node)
+            if constant is not NOT_CONSTANT:
+                constant = Duration(-constant) if operand.kind == cat.DURATION else -constant
+            return Value(operand.kind, source=node, constant=constant)
         if node.operator == "!" and operand.kind == cat.BOOL:
-            return Value(cat.BOOL, source=node)
+            return Value(cat.BOOL, source=node,
+                         constant=constant if constant is NOT_CONSTANT else not constant)
         # Kapacitor's text (tick/eval.go evalUnary), its misspelling included, so that a
         # search for the message finds Kapacitor's issues about it.
         self.error(node, f"invalid arugument to '{node.operator}' {_go_value_text(operand)}")
         return UNKNOWN_VALUE
 
     def binary_outside_lambda(self, node: ast.Binary) -> Value:
-        """Kapacitor evaluates an expression outside a lambda once, with no point: a field
-        reference in it is an undefined name (the usual cause: a missing `lambda:`)."""
+        """Kapacitor evaluates an expression outside a lambda once, when it defines the task,
+        with the lambda evaluator and no point (tick/eval.go): names are the vars' values,
+        functions are the lambda functions (`string(d)`, `int()`), and a field reference is an
+        undefined name (the usual cause: a missing `lambda:`). tickpy evaluates it the same way;
+        a var known only by its kind (a template var without a value) stands in with a sample
+        value of that kind, so only the type errors are reported then."""
         references = [n for n in ast.walk(node) if isinstance(n, ast.Reference)]
         if references:
             ref = references[0]
@@ -286,20 +303,41 @@ class _Checker:
                        "a point's field only inside a lambda; did you forget `lambda:` before the "
                        "expression?")
             return UNKNOWN_VALUE
-        left = self.expression(node.left)
-        right = self.expression(node.right)
-        if left.kind not in _OPERAND_TYPES or right.kind not in _OPERAND_TYPES:
-            return UNKNOWN_VALUE if UNKNOWN in (left.kind, right.kind) else Value(left.kind, source=node)
-        # Kapacitor evaluates it with the lambda evaluator (tick/stateful), so its operator table
-        # and error texts apply; imported here, as few scripts have such expressions.
-        from tickpy.expr.compile import OPERATOR_TABLE, operator_error
+        variables: dict[str, object] = {}
+        all_known = True
+        for identifier in (n for n in ast.walk(node) if isinstance(n, ast.Identifier)):
+            value = self.lookup(identifier)
+            if value.kind == UNKNOWN:
+                return UNKNOWN_VALUE
+            if value.is_node:
+                self.error(identifier, f'"{identifier.name}" is a pipeline node and cannot be used in '
+                           "an expression")
+                return UNKNOWN_VALUE
+            if value.constant is NOT_CONSTANT:
+                if value.kind not in _SAMPLES:
+                    return UNKNOWN_VALUE
+                variables[identifier.name] = _SAMPLES[value.kind]
+                all_known = False
+            else:
+                variables[identifier.name] = value.constant
+        # Imported here, as few scripts have such expressions (keeps lint's start quick).
+        from tickpy.expr.constant import compile_constant
 
-        operands = (_OPERAND_TYPES[left.kind], _OPERAND_TYPES[right.kind])
-        result = OPERATOR_TABLE.get((node.operator, *operands))
-        if result is None:
-            self.error(node, operator_error(node.operator, *operands))
+        try:
+            evaluate = compile_constant(node, variables, self.source_name)
+        except TickError as problem:  # wrong whatever the values
+            self.problems.append(problem)
             return UNKNOWN_VALUE
-        return Value(_RESULT_KINDS[result], source=node)
+        try:
+            result = evaluate()
+        except TickError as problem:  # with a sample value, only a type error is certain
+            if all_known or problem.message.startswith(_TYPE_ERRORS):
+                self.problems.append(problem)
+            return UNKNOWN_VALUE
+        kind = _kind_of_python_value(result)
+        if kind is None:
+            return UNKNOWN_VALUE
+        return Value(kind, source=node, constant=result if all_known else NOT_CONSTANT)
 
     def global_function(self, node: ast.Function) -> Value:
         if node.name == "time":

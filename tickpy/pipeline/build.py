@@ -103,7 +103,11 @@ class _Builder:
 
     def statement(self, statement: ast.Node) -> None:
         if isinstance(statement, ast.Declaration):
-            self.scope[statement.name.name] = self.evaluate(statement.value)
+            name = statement.name.name
+            value = self.evaluate(statement.value)
+            # A value given with -vars replaces the script's own (tick/eval.go evalDeclaration;
+            # lint has checked that its type is the declared one).
+            self.scope[name] = self.template_vars.get(name, value)
         elif isinstance(statement, ast.TypeDeclaration):
             name = statement.name.name
             if name not in self.template_vars:
@@ -135,6 +139,15 @@ class _Builder:
                 return Duration(-value)
             if type(value) in (int, float):
                 return -value
+        if isinstance(node, ast.Unary) and node.operator == "!":
+            value = self.evaluate(node.operand)
+            if isinstance(value, bool):
+                return not value
+        if isinstance(node, ast.Binary) and not any(isinstance(n, ast.Reference) for n in ast.walk(node)):
+            # Evaluated once, by the lambda evaluator with the vars' values (tick/eval.go).
+            from tickpy.expr.constant import evaluate_constant
+
+            return evaluate_constant(node, self.variables(), self.source_name)
         if isinstance(node, ast.Reference):
             raise self.error(f'name "{node.name}" is undefined (a "field" reference only means '
                              f"something inside a lambda)", node)
