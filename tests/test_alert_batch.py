@@ -5,20 +5,22 @@ its recorded batches (integrations/testdata/TestBatch_SimpleMR.0.brpl,
 TestBatch_AlertStateChangesOnly.0.brpl); each test names the Go test. Those tests move the data so
 that the first batch starts at 1971-01-01T00:00:00; the batches here keep their recorded times
 (2015-10-30T17:14:12Z...), which moves every event time by the same amount and leaves durations
-as they are. Batches are fed straight into the task, as a batch query or window sends them.
+as they are. Batches are fed straight into the task, as a batch query or window sends them
+(`batch_of`, `feed_means` and TestBatch_AlertStateChangesOnly's data are in
+tests/kapacitor_recordings.py, which tests/test_kapacitor_alert_handlers.py shares).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 
+from kapacitor_recordings import BATCH_START as START
+from kapacitor_recordings import CPU_TOTAL, STATE_CHANGES_ONLY, batch_of, feed_means
 from pipeline_harness import Capture, Run
 from tickpy.data.batch import Batch
 from tickpy.data.point import Point
 
 S = 1_000_000_000
-START = int(datetime(2015, 10, 30, 17, 14, 12, tzinfo=timezone.utc).timestamp()) * S
 
 
 def build(script: str):
@@ -33,34 +35,12 @@ def capture_after(task, node_id: str) -> Capture:
     return capture
 
 
-def batch_of(name: str, tags: dict, means: list[float], first_second: int) -> Batch:
-    """A grouped query's batch: one point every 2s from START + first_second; its time (TMax) is
-    its last point's, as in Kapacitor's recorded batch replays."""
-    group = ",".join(f"{k}={v}" for k, v in sorted(tags.items()))
-    points = [Point(name, dict(tags), {"mean": mean}, START + (first_second + 2 * i) * S, group=group)
-              for i, mean in enumerate(means)]
-    return Batch(name, group, dict(tags), points[-1].time, points)
-
-
 # TestBatch_SimpleMR.0.brpl, the cpu1 batches
 CPU1 = [
     [93.49999999999409, 91.44444444443974, 93.44897959187637, 95.99999999995998, 97.00970097012197],
     [95.98484848485191, 92.098039215696, 92.99999999998363, 86.54015887023496, 95.48979591840603],
     [96.49999999996908, 93.46464646468584, 95.00950095007724, 92.99999999998636, 90.99999999998545],
 ]
-
-# TestBatch_AlertStateChangesOnly.0.brpl, cpu-total
-CPU_TOTAL = [
-    [90.38281469458698, 86.51447101892941, 91.71877558217454, 87.10524436107617, 90.3900735196668],
-    [90.8919959776013, 86.54244306420236, 91.01699558842134, 85.66378399063848, 89.90919811320221],
-    [91.06416290101595, 95.9694442394385, 70.62985736134186, 86.45443196005628, 88.97243107764031],
-    [71.06416290101595, 85.9694442394385, 70.62985736134186, 86.45443196005628, 88.97243107764031],
-]
-
-
-def feed(task, series: list[list[float]], tags: dict) -> None:
-    for index, means in enumerate(series):
-        task.stream.batch(batch_of("cpu_usage_idle", tags, means, 10 * index))
 
 
 def test_batch_alert_duration_field():
@@ -71,7 +51,7 @@ def test_batch_alert_duration_field():
         .crit(lambda: "mean" > 95)
         .durationField('duration')""")
     capture = capture_after(task, "alert2")
-    feed(task, CPU1, {"cpu": "cpu1"})
+    feed_means(task, CPU1, {"cpu": "cpu1"})
     last = capture.batches[-1]
     assert [p.fields["duration"] for p in last.points] == [14 * S] * 5
     assert [p.fields["mean"] for p in last.points] == CPU1[2]
@@ -89,7 +69,7 @@ def test_batch_alert_level_and_id_fields_and_message_field():
         .idField('id')
         .messageField('msg')""")
     capture = capture_after(task, "alert2")
-    feed(task, CPU1, {"cpu": "cpu1"})
+    feed_means(task, CPU1, {"cpu": "cpu1"})
     last = capture.batches[-1]
     assert last.tags == {"cpu": "cpu1"}
     for point in last.points:
@@ -106,7 +86,7 @@ def test_batch_alert_level_and_id_tags_join_the_batch_tags():
         .levelTag('level')
         .idTag('id')""")
     capture = capture_after(task, "alert2")
-    feed(task, CPU1, {"cpu": "cpu1"})
+    feed_means(task, CPU1, {"cpu": "cpu1"})
     last = capture.batches[-1]
     assert last.tags == {"cpu": "cpu1", "level": "CRITICAL", "id": "cpu_usage_idle:cpu=cpu1"}
     assert [p.fields for p in last.points] == [{"mean": m} for m in CPU1[2]]
@@ -116,30 +96,21 @@ def test_batch_alert_all_needs_every_point():
     # TestBatch_AlertAll: with .all() and mean > 92 nothing is sent; with mean > 90 the last
     # batch is CRITICAL
     task, events = build("stream|from()|alert().all().crit(lambda: \"mean\" > 92)")
-    feed(task, CPU1, {"cpu": "cpu1"})
+    feed_means(task, CPU1, {"cpu": "cpu1"})
     assert events == []
     task, events = build("stream|from()|alert().all().crit(lambda: \"mean\" > 90).levelField('level')")
     capture = capture_after(task, "alert2")
-    feed(task, CPU1, {"cpu": "cpu1"})
+    feed_means(task, CPU1, {"cpu": "cpu1"})
     assert [p.fields["level"] for p in capture.batches[-1].points] == ["CRITICAL"] * 5
     # with .all() the event carries the batch's own time
     assert events[-1].time == START + 28 * S
-
-
-# TestBatch_AlertStateChangesOnly's alert (batcher_test.go)
-STATE_CHANGES_ONLY = """stream|from()
-    |alert()
-        .crit(lambda: "mean" > 90)
-        .stateChangesOnly()
-        .levelField('level')
-        .details('')"""
 
 
 def test_batch_alert_state_changes_only():
     # TestBatch_AlertStateChangesOnly: two events, CRITICAL at the first point (0s) and the
     # recovery at the last batch's time (38s) with duration 38s
     task, events = build(STATE_CHANGES_ONLY)
-    feed(task, CPU_TOTAL, {"cpu": "cpu-total"})
+    feed_means(task, CPU_TOTAL, {"cpu": "cpu-total"})
     assert [(e.id, e.message, e.time - START, e.duration, e.level.name, e.previous_level.name)
             for e in events] == [
         ("cpu_usage_idle:cpu=cpu-total", "cpu_usage_idle:cpu=cpu-total is CRITICAL", 0, 0, "CRITICAL", "OK"),
@@ -154,7 +125,7 @@ def test_batch_alert_state_changes_only_expired():
         .crit(lambda: "mean" > 90)
         .stateChangesOnly(15s)
         .details('')""")
-    feed(task, CPU_TOTAL, {"cpu": "cpu-total"})
+    feed_means(task, CPU_TOTAL, {"cpu": "cpu-total"})
     assert [(e.time - START, e.duration, e.level.name, e.previous_level.name) for e in events] == [
         (0, 0, "CRITICAL", "OK"), (20 * S, 20 * S, "CRITICAL", "CRITICAL"), (38 * S, 38 * S, "OK", "CRITICAL")]
 
@@ -163,7 +134,7 @@ def test_batch_alert_event_json_holds_the_whole_batch():
     # alert.go sends b.ToResult() (edge/messages.go ToRow): one series with the batch's name and
     # tags, columns time + the fields, sorted, and a row per point
     task, events = build("stream|from()|alert().crit(lambda: \"mean\" > 95).id('{{ .Name }}/{{ index .Tags \"cpu\" }}')")
-    feed(task, CPU1[:1], {"cpu": "cpu1"})
+    feed_means(task, CPU1[:1], {"cpu": "cpu1"})
     [event] = events
     document = json.loads(json.dumps(event.to_json_dict()))
     assert document["id"] == "cpu_usage_idle/cpu1"

@@ -7,32 +7,20 @@ figures are the Go test's. Kapacitor's replay moves a recording so its first poi
 1971-01-01T00:00:00Z (`at(seconds)` counts from there).
 
 Kapacitor's tests read their result from `httpOut`, which tickpy refuses to run (it needs a
-server): the scripts here end where httpOut was, and `http_out` rebuilds what httpOut would
-serve from what the last node emitted: per group, in the order groups first appear, the last
-point or batch as a row (http_out.go, edge/messages.go ToRow). JSON turns Kapacitor's ints into
-floats; Python's 10 == 10.0, so the figures compare as the Go test compares them.
+server): the scripts here end where httpOut was, and `http_out` (tests/kapacitor_recordings.py)
+rebuilds what httpOut would serve from what the last node emitted: per group, in the order groups
+first appear, the last point or batch as a row (http_out.go, edge/messages.go ToRow). JSON turns
+Kapacitor's ints into floats; Python's 10 == 10.0, so the figures compare as the Go test compares
+them.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from pathlib import Path
-
 import pytest
 
 from conftest import run_tickpy
-from pipeline_harness import SECOND, Run, at, kapacitor_lines
-from tickpy.data.batch import Batch
-from tickpy.data.point import Point
-
-RECORDINGS = Path(__file__).parent / "data"
-
-
-def recording(name: str) -> list[str]:
-    """The line protocol lines of tests/data/<name>.lp (comments left out)."""
-    lines = (RECORDINGS / f"{name}.lp").read_text().splitlines()
-    return [line for line in lines if line and not line.startswith("#")]
+from kapacitor_recordings import SERVER_A_WINDOWS, http_out, recording, replay_batches
+from pipeline_harness import Run, at, kapacitor_lines
 
 
 def run(script: str, lines: list[str], capture_after: str | None = None) -> Run:
@@ -42,32 +30,6 @@ def run(script: str, lines: list[str], capture_after: str | None = None) -> Run:
     task.capture_after(capture_after)
     task.replay(lines)
     return task
-
-
-def row_of(item) -> dict:
-    """A point or batch as httpOut's row: name, tags, columns (time first, then the sorted
-    field names; a batch adds the point tags that are not the batch's) and values."""
-    if isinstance(item, Batch):
-        if not item.points:
-            return {"name": item.name, "tags": item.tags, "columns": [], "values": []}
-        first = item.points[0]
-        columns = sorted(set(first.fields) | (set(first.tags) - set(item.tags)))
-        values = [[point.time] + [point.fields.get(c, point.tags.get(c)) for c in columns]
-                  for point in item.points]
-        return {"name": item.name, "tags": item.tags, "columns": ["time"] + columns, "values": values}
-    assert isinstance(item, Point)
-    columns = sorted(item.fields)
-    return {"name": item.name, "tags": item.tags, "columns": ["time"] + columns,
-            "values": [[item.time] + [item.fields[c] for c in columns]]}
-
-
-def http_out(task: Run) -> list[dict]:
-    """What `|httpOut()` in place of the capture would serve: the last row of each group, in
-    the order the groups first reached it."""
-    last: dict[str, object] = {}
-    for item in task.capture.received:
-        last[item.group] = item
-    return [row_of(item) for item in last.values()]
 
 
 def series(name: str, tags: dict | None, columns: list[str], *values: list) -> dict:
@@ -87,8 +49,8 @@ SIMPLE_MR = recording("TestStream_SimpleMR")
 COUNT_OF_SERVER_A = [series("cpu", None, ["time", "count"], [at(10), 10.0])]
 
 
-def test_TestStream_SimpleMR():
-    task = run("""stream
+@pytest.mark.parametrize("script, capture_after", [
+    pytest.param("""stream
     |from()
         .measurement('cpu')
         .where(lambda: "host" == 'serverA')
@@ -96,12 +58,8 @@ def test_TestStream_SimpleMR():
         .period(10s)
         .every(10s)
     |count('value')
-""", SIMPLE_MR)
-    assert http_out(task) == COUNT_OF_SERVER_A
-
-
-def test_TestStream_SimpleWhere():
-    task = run("""stream
+""", None, id="TestStream_SimpleMR"),
+    pytest.param("""stream
     |from()
         .measurement('cpu')
         .where(lambda: "host" == 'serverA')
@@ -112,14 +70,10 @@ def test_TestStream_SimpleWhere():
     |count('value')
     |where(lambda: "count" > 0)
     |where(lambda: "count" < 12)
-""", SIMPLE_MR)
-    assert http_out(task) == COUNT_OF_SERVER_A
-
-
-def test_TestStream_Where_NoSideEffect():
+""", None, id="TestStream_SimpleWhere"),
     # A where that drops everything, hung under the same node as the output, must not change
     # what the output sees (the capture takes httpOut's place under where4, after where5).
-    task = run("""var data = stream
+    pytest.param("""var data = stream
     |from()
         .measurement('cpu')
         .where(lambda: "host" == 'serverA')
@@ -133,12 +87,8 @@ def test_TestStream_Where_NoSideEffect():
 // Unused where clause should not side-effect
 data
     |where(lambda: FALSE)
-""", SIMPLE_MR, capture_after="where4")
-    assert http_out(task) == COUNT_OF_SERVER_A
-
-
-def test_TestStream_VarWhereString():
-    task = run("""var serverStr = 'serverA'
+""", "where4", id="TestStream_Where_NoSideEffect"),
+    pytest.param("""var serverStr = 'serverA'
 stream
     |from()
         .measurement('cpu')
@@ -147,12 +97,8 @@ stream
         .period(10s)
         .every(10s)
     |count('value')
-""", SIMPLE_MR)
-    assert http_out(task) == COUNT_OF_SERVER_A
-
-
-def test_TestStream_VarWhereRegex():
-    task = run("""var serverPattern = /^serverA$/
+""", None, id="TestStream_VarWhereString"),
+    pytest.param("""var serverPattern = /^serverA$/
 stream
     |from()
         .measurement('cpu')
@@ -161,7 +107,11 @@ stream
         .period(10s)
         .every(10s)
     |count('value')
-""", SIMPLE_MR)
+""", None, id="TestStream_VarWhereRegex"),
+])
+def test_where_keeps_server_a_count(script, capture_after):
+    # follows the Go test named by the case's id: serverA's 10 points of the first 10s
+    task = run(script, SIMPLE_MR, capture_after=capture_after)
     assert http_out(task) == COUNT_OF_SERVER_A
 
 
@@ -332,15 +282,7 @@ def test_TestStream_Selectors():
     ]
 
 
-BOOLEAN_SCRIPT = """stream
-    |from()
-        .measurement('cpu')
-        .where(lambda: "host" == 'serverA')
-        .groupBy('host')
-    |window()
-        .period(10s)
-        .every(10s)
-    |{method}('value')
+BOOLEAN_SCRIPT = SERVER_A_WINDOWS + """    |{method}('value')
         {point_times}
 """
 
@@ -499,53 +441,45 @@ def test_TestStream_Eval_Missing_isPresent():
 TAGS_DATA = kapacitor_lines("types value=0,another=2 1\ntypes value=1,another=2 1")
 
 
-def test_TestStream_Eval_Tags():
-    # A computed tag is not a field too unless kept.
-    task = run("""stream
+EVAL_TAGS_SCRIPT = """stream
     |from()
         .measurement('types')
     |eval(lambda: string("value"))
-        .as('value')
-        .tags('value')
-    |groupBy('value')
-""", TAGS_DATA)
-    assert ignoring_order(http_out(task)) == ignoring_order([
+        .as('{tag}')
+        .tags('{tag}')
+        {keep}
+    |groupBy('{tag}')
+"""
+
+
+@pytest.mark.parametrize("tag, keep, expected", [
+    # A computed tag is not a field too unless kept.
+    pytest.param("value", "", [
         series("types", {"value": "0"}, ["time"], [at(0)]),
         series("types", {"value": "1"}, ["time"], [at(0)]),
-    ])
-
-
-def test_TestStream_Eval_Tags_Keep():
+    ], id="TestStream_Eval_Tags"),
     # With .keep() the computed value is both the tag and the (string) field.
-    task = run("""stream
-    |from()
-        .measurement('types')
-    |eval(lambda: string("value"))
-        .as('value')
-        .tags('value')
-        .keep()
-    |groupBy('value')
-""", TAGS_DATA)
-    assert ignoring_order(http_out(task)) == ignoring_order([
+    pytest.param("value", ".keep()", [
         series("types", {"value": "0"}, ["time", "another", "value"], [at(0), 2.0, "0"]),
         series("types", {"value": "1"}, ["time", "another", "value"], [at(0), 2.0, "1"]),
-    ])
-
-
-def test_TestStream_Eval_Tags_KeepSome():
-    task = run("""stream
-    |from()
-        .measurement('types')
-    |eval(lambda: string("value"))
-        .as('value_tag')
-        .tags('value_tag')
-        .keep('value', 'another')
-    |groupBy('value_tag')
-""", TAGS_DATA)
-    assert ignoring_order(http_out(task)) == ignoring_order([
+    ], id="TestStream_Eval_Tags_Keep"),
+    pytest.param("value_tag", ".keep('value', 'another')", [
         series("types", {"value_tag": "0"}, ["time", "another", "value"], [at(0), 2.0, 0.0]),
         series("types", {"value_tag": "1"}, ["time", "another", "value"], [at(0), 2.0, 1.0]),
-    ])
+    ], id="TestStream_Eval_Tags_KeepSome"),
+])
+def test_eval_tags(tag, keep, expected):
+    # follows the Go test named by the case's id
+    task = run(EVAL_TAGS_SCRIPT.format(tag=tag, keep=keep), TAGS_DATA)
+    assert ignoring_order(http_out(task)) == ignoring_order(expected)
+
+
+GROUPS_DATA = kapacitor_lines("""
+types,group=A value=42 1
+types,group=B value=42 1
+types,group=A value=24 2
+types,group=B value=24 2
+""")
 
 
 def test_TestStream_EvalGroups():
@@ -556,12 +490,7 @@ def test_TestStream_EvalGroups():
         .groupBy('group')
     |eval(lambda: count())
         .as('count')
-""", kapacitor_lines("""
-types,group=A value=42 1
-types,group=B value=42 1
-types,group=A value=24 2
-types,group=B value=24 2
-"""))
+""", GROUPS_DATA)
     assert http_out(task) == [
         series("types", {"group": "A"}, ["time", "count"], [at(1), 2.0]),
         series("types", {"group": "B"}, ["time", "count"], [at(1), 2.0]),
@@ -577,12 +506,7 @@ def test_where_keeps_count_per_group():
         .measurement('types')
         .groupBy('group')
     |where(lambda: count() == 2)
-""", kapacitor_lines("""
-types,group=A value=42 1
-types,group=B value=42 1
-types,group=A value=24 2
-types,group=B value=24 2
-"""))
+""", GROUPS_DATA)
     assert [(point.tags["group"], point.time) for point in task.capture.points] == [("A", at(1)), ("B", at(1))]
 
 
@@ -651,44 +575,18 @@ def test_TestStream_EvalNow():
 # (integrations/testdata/<name>.0.brpl, one JSON batch a line) into `batch|query(...)`; tickpy
 # runs no queries, so the same batches are fed straight into `stream|from()`, moved in time as
 # Kapacitor's batch replay moves them (the first batch's first point at 1971-01-01T00:00:00Z,
-# each batch stamped with its last point's time) and with the clock advanced to each batch.
-
-def recorded_batches(name: str) -> list[Batch]:
-    batches, shift = [], None
-    for line in (RECORDINGS / name).read_text().splitlines():
-        recorded = json.loads(line)
-        tags = recorded.get("tags") or {}
-        group = ",".join(f"{key}={value}" for key, value in sorted(tags.items()))
-        points = []
-        for entry in recorded["points"]:
-            when = int(datetime.fromisoformat(entry["time"].replace("Z", "+00:00")).timestamp()) * SECOND
-            if shift is None:
-                shift = at(0) - when
-            points.append(Point(recorded["name"], dict(tags), dict(entry["fields"]), when + shift, group=group))
-        batches.append(Batch(recorded["name"], group, dict(tags), points[-1].time, points))
-    return batches
-
-
-def feed_batches(script: str, batches: list[Batch], capture_after: str | None = None) -> Run:
-    task = Run(script)
-    task.capture_after(capture_after)
-    for batch in batches:
-        for node in task.task.nodes:
-            node.advance(batch.time)
-        task.task.stream.batch(batch)
-    task.task.finish()
-    return task
-
+# each batch stamped with its last point's time) and with the clock advanced to each batch
+# (tests/kapacitor_recordings.py replay_batches).
 
 def test_TestBatch_Where_NoSideEffect():
-    task = feed_batches("""var data = stream
+    task = replay_batches("""var data = stream
     |from()
     |where(lambda: "mean" > 85)
 
 // Unused where clause should not side-effect
 data
     |where(lambda: FALSE)
-""", recorded_batches("TestBatch_SimpleMR.0.brpl"), capture_after="where2")
+""", ["TestBatch_SimpleMR.0"], capture_after="where2")
     assert http_out(task) == [
         series("cpu_usage_idle", {"cpu": "cpu-total"}, ["time", "mean"],
                [at(20), 91.06416290101595], [at(22), 85.9694442394385], [at(24), 90.62985736134186],
@@ -703,14 +601,14 @@ data
 def test_TestBatch_GroupBy_TimeOffset():
     # The query's time(2s, 1s) shapes only what InfluxDB returns; the replayed batches are the
     # recording's. Counts of 5 at 00:00:08 and 00:00:18 fill the window that closes at 00:00:28.
-    task = feed_batches("""stream
+    task = replay_batches("""stream
     |from()
     |count('mean')
     |window()
         .period(20s)
         .every(20s)
     |sum('count')
-""", recorded_batches("TestBatch_SimpleMR.0.brpl"))
+""", ["TestBatch_SimpleMR.0"])
     assert http_out(task) == [
         series("cpu_usage_idle", {"cpu": "cpu-total"}, ["time", "sum"], [at(28), 10.0]),
         series("cpu_usage_idle", {"cpu": "cpu0"}, ["time", "sum"], [at(28), 10.0]),
@@ -721,10 +619,10 @@ def test_TestBatch_GroupBy_TimeOffset():
 def test_eval_keeps_count_per_group_on_batches():
     # eval.go: one copy of the lambdas per group on a batch edge too; each recorded batch holds 5
     # points, so a group's third batch counts 11 to 15.
-    task = feed_batches("""stream
+    task = replay_batches("""stream
     |from()
     |eval(lambda: count())
         .as('n')
-""", recorded_batches("TestBatch_SimpleMR.0.brpl"))
+""", ["TestBatch_SimpleMR.0"])
     last = {batch.tags["cpu"]: [point.fields["n"] for point in batch.points] for batch in task.capture.batches}
     assert last == {"cpu-total": [11, 12, 13, 14, 15], "cpu0": [11, 12, 13, 14, 15], "cpu1": [11, 12, 13, 14, 15]}

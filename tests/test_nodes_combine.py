@@ -10,10 +10,9 @@ node emits inside the window's span are compared instead, which is what the wind
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from kapacitor_recordings import recording as kapacitor_recording
 from pipeline_harness import SECOND, T0, Run, at, kapacitor_lines
 from tickpy.lang.errors import TickError
 
@@ -399,23 +398,6 @@ building
     }
 
 
-JOIN_ON_FILL_DATA = """
-maintlock,host=A count=0 0
-disk,host=A,path=/ used_percent=50 0
-disk,host=A,path=/tmp used_percent=40 0
-disk,host=A,path=/ used_percent=60 1
-disk,host=A,path=/tmp used_percent=30 1
-disk,host=A,path=/ used_percent=70 2
-disk,host=A,path=/tmp used_percent=20 2
-maintlock,host=A count=1 3
-disk,host=A,path=/ used_percent=80 3
-disk,host=A,path=/tmp used_percent=10 3
-maintlock,host=A count=0 4
-disk,host=A,path=/ used_percent=90 4
-disk,host=A,path=/tmp used_percent=00 4
-"""
-
-
 def test_TestStream_JoinOn_Fill_Num():
     # Kapacitor follows the join with default().field('maintlock.count', 0) and a 4s window: the
     # joined points of the first 4s, per disk. At 1s and 2s no maintlock point matched: join.go
@@ -438,7 +420,7 @@ stream
         .tolerance(1s)
         .streamName('disk')
 """
-    points, _ = run(script, recording(JOIN_ON_FILL_DATA, first=0))
+    points, _ = run(script, kapacitor_recording("TestStream_JoinOn_Fill"))
     expected = {
         "/": [(0, 50.0, 0.0), (1, 60.0, 0.0), (2, 70.0, 0.0), (3, 80.0, 1.0)],
         "/tmp": [(0, 40.0, 0.0), (1, 30.0, 0.0), (2, 20.0, 0.0), (3, 10.0, 1.0)],
@@ -556,15 +538,6 @@ def test_TestStream_Union_Stepped(until, finish, expected):
 # With windows and aggregates: Kapacitor's own scripts and recordings, end to end
 # (tests/data/<test>.lp holds the points of Kapacitor's integrations/testdata/<test>.srpl,
 # moved in time as its test replay moves them).
-
-RECORDINGS = Path(__file__).parent / "data"
-
-
-def kapacitor_recording(name: str) -> list[str]:
-    """The line protocol lines of a recording (its comment lines left out)."""
-    lines = (RECORDINGS / f"{name}.lp").read_text().splitlines()
-    return [line for line in lines if line and not line.startswith("#")]
-
 
 JOIN_SCRIPT = """var errorCounts = stream
     |from()

@@ -14,6 +14,7 @@ import math
 import pytest
 
 from conftest import run_tickpy
+from kapacitor_recordings import SERVER_A_WINDOWS
 from tickpy.lang.errors import TickError
 from test_nodes_window import at, replay_srpl, run_script, srpl_lines
 
@@ -53,15 +54,7 @@ INTEGER_DATA = "\n".join(line.replace(" 0000", "i 0000", 1) if line else line
 STRING_DATA = "\n".join(_line.replace("value=", 'value="').replace(" 0000", '" 0000', 1) if _line else _line
                         for _line in FLOAT_DATA.splitlines())
 
-SCRIPT = """stream
-    |from()
-        .measurement('cpu')
-        .where(lambda: "host" == 'serverA')
-        .groupBy('host')
-    |window()
-        .period(10s)
-        .every(10s)
-    |{call}
+SCRIPT = SERVER_A_WINDOWS + """    |{call}
 """
 # The same window with a second child: the window then holds its points and emits whole batches
 # instead of handing each point to the aggregate as it arrives (window.py's shortcut); results
