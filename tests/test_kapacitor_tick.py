@@ -12,6 +12,7 @@ expected, not the wording.
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
@@ -748,6 +749,19 @@ def test_fmt_command_rewrites_each_script_as_tickfmt_does(tmp_path):
     ("var x // note\n= 5", 2, 1, '"="'),
     ('stream|from().where(lambda: "h" =~ /x/ == TRUE)', 1, 40, '"=="'),
     ('stream|from().where(lambda: "h" =~ /x/ + 1)', 1, 40, '"+"'),
+    # Right after a name or a value the lexer reads "/" as a division and "*" as a
+    # multiplication (tryLexBinaryOperator), and "!=", "!~", "==" as one token.
+    ("stream|from()\n    .o/re/x()", 2, 7, '"/"'),
+    ("stream|from()\n    .measurement('test')*", 2, 25, '"*"'),
+    ("stream|from()\n    *    .measurement('test')", 2, 5, '"*"'),
+    ("stream|from()\n    .fie!~ld('x')", 2, 9, '"!~"'),
+    ("var x === 2m", 1, 7, '"=="'),
+    # A keyword is never a name (lexIdentOrKeyword looks the whole word up).
+    ("var var = 1", 1, 5, '"var"'),
+    ("var TRUE = 1", 1, 5, "TRUE"),
+    ("var dbrp = 1", 1, 5, '"dbrp"'),
+    ("stream|AND()", 1, 8, "AND"),
+    ("stream|from().groupBy(OR)", 1, 23, "OR"),
 ])
 def test_kapacitor_refuses(text, line, char, words):
     with pytest.raises(TickError) as raised:
@@ -766,6 +780,8 @@ def test_kapacitor_refuses(text, line, char, words):
     'stream|from().eval(lambda: "a"\n    // minus b\n    - "b")',
     'stream|from().where(lambda: "a" > 1\n    // or b\n    OR "b" =~ /x/ AND "c" !~ /y/ - 1)',
     'stream|from().where(lambda: ("h" =~ /x/) == TRUE)',
+    # Words that only start with a keyword are names.
+    "var variable = TRUEx\nvar ORx = dbrps",
 ])
 def test_kapacitor_accepts(text):
     parse(text)
@@ -979,3 +995,47 @@ def test_unary_minus_on_a_string_fails_its_type_guard():
     with pytest.raises(EvalError) as raised:
         lambda_value('-"s"', {"s": "text"})
     assert raised.value.message == "TypeGuard: expression returned unexpected type invalid type, expected string"
+
+
+def test_define_vars_replace_a_declared_value_in_the_running_task(tmp_path):
+    # TestEvaluate_Vars_PreDefined as a user meets it: `define -vars` gives `crit` 50 where the
+    # script declares 80, and the task runs with 50.
+    (tmp_path / "cpu.tick").write_text(
+        'dbrp "telegraf"."autogen"\nvar crit = 80\nstream\n    |from()\n        .measurement(\'cpu\')\n'
+        "    |alert()\n        .id('cpu')\n        .crit(lambda: \"usage\" > crit)\n")
+    (tmp_path / "vars.json").write_text('{"crit": {"type": "int", "value": 50}}')
+    (tmp_path / "data.lp").write_text("# CONTEXT-DATABASE: telegraf\n# CONTEXT-RETENTION-POLICY: autogen\n"
+                                      "cpu usage=60i 1000000000\n")
+    env = {"TICKPY_HOME": str(tmp_path / "home")}
+    for args in (("define", "cpu", "-tick", "cpu.tick", "-vars", "vars.json"), ("enable", "cpu")):
+        assert run_tickpy(*args, cwd=tmp_path, env=env).returncode == 0
+    result = run_tickpy("run", "--replay", "data.lp", "--events", "-", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["level"] for line in result.stdout.splitlines()] == ["CRITICAL"]
+
+
+def test_duration_overflow_wraps_as_in_go():
+    # influxql.ParseDuration multiplies in int64 without a check: 1577078476m is accepted and
+    # wraps around (an amount beyond int64 itself is an invalid duration).
+    (declaration,) = parse("var x = 1577078476m").statements
+    exact = 1577078476 * MINUTE
+    assert declaration.value.nanoseconds == (exact + 2**63) % 2**64 - 2**63
+    with pytest.raises(TickError, match="invalid duration"):
+        parse("var x = 99999999999999999999s")
+
+
+# Comments Kapacitor's parser does not attach where tickpy used to, as its tickfmt prints them
+# (the expected texts are what tick/ast's Format prints for these scripts).
+@pytest.mark.parametrize("script, expected", [
+    # lfunction keeps no comment: one right before a call inside a lambda is dropped.
+    ('stream|eval(lambda: // c\n sigma("x") > 1)', 'stream\n    |eval(lambda: sigma("x") > 1)\n'),
+    ('stream|eval(lambda: "a" > // c\n sigma("x"))', 'stream\n    |eval(lambda: "a" >\n        sigma("x"))\n'),
+    # A comment before the script's last token, when that token takes none, ends the program.
+    ('stream\n    |from()\n    |alert()\n        .crit(lambda: "usage_idle" < 10\n// c\n)\n',
+     'stream\n    |from()\n    |alert()\n        .crit(lambda: "usage_idle" < 10)\n\n// c\n\n'),
+    ("var x = f(// c\n)", "var x = f()\n\n// c\n\n"),
+    # ... and elsewhere it is dropped.
+    ("var x = f(1 // c\n)\nvar y = 2", "var x = f(1)\n\nvar y = 2\n"),
+])
+def test_comments_kapacitor_drops_or_moves(script, expected):
+    assert format_source(script) == expected

@@ -10,8 +10,8 @@ attaches them (`consumeComment` in tick/ast/parser.go), and so where `tickfmt` p
 
 What Kapacitor's hand-written lexer and parser refuse, this parser refuses at the same place:
 a number with two decimal points, a regex Go cannot compile (checked with tickpy.expr.goregex,
-the one Go-regex reader), a lambda, list or chain inside a call that is an operand, an operator
-that follows a comment or a regex (see `_check_operator_position`).
+the one Go-regex reader), a lambda, list or chain inside a call that is an operand, and what Kapacitor's lexer reads
+differently after an operand than elsewhere (see `_LexerMode`).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def parse(text: str, source_name: str = "<script>") -> ast.Program:
     try:
         program = _parser().parse(text)
     except UnexpectedInput as error:
-        raise _syntax_error(error, text, source_name) from None
+        raise _syntax_error(error, run) from None
     except VisitError as error:  # a TickError raised while building a node
         if isinstance(error.orig_exc, TickError):
             raise error.orig_exc from None
@@ -95,7 +95,7 @@ def _parser() -> Lark:
         lexer="contextual",
         transformer=_AstBuilder(),
         maybe_placeholders=True,
-        lexer_callbacks={"COMMENT": _on_comment, "NUMBER": _on_number, "REGEX": _on_regex},
+        lexer_callbacks={name: _on_token for name in _ALL_TOKENS},
         cache=_cache_file(),
     )
 
@@ -114,24 +114,95 @@ def _cache_file() -> str | bool:
     return str(directory / f"grammar-{__version__}.lark-cache")
 
 
-def _on_comment(token: Token) -> Token:
-    _current_run.get().see_comment(token)
+def _on_token(token: Token) -> Token:
+    _current_run.get().see_token(token)
     return token
 
 
-def _on_regex(token: Token) -> Token:
-    _current_run.get().see_regex(token)
-    return token
+# Every token the grammar has (the lexer calls _on_token for each, comments included).
+_ALL_TOKENS = (
+    "VAR", "DBRP", "LAMBDA", "TRUE", "FALSE", "AND", "OR", "IDENT", "REFERENCE", "STRING", "REGEX",
+    "DURATION", "NUMBER", "ASSIGN", "EQ", "NE", "REGEX_EQ", "REGEX_NE", "LT", "LE", "GT", "GE",
+    "PLUS", "MINUS", "STAR", "SLASH", "PERCENT", "BANG", "PIPE", "DOT", "AT", "LPAR", "RPAR",
+    "LSQB", "RSQB", "COMMA", "COMMENT",
+)
 
 
-def _on_number(token: Token) -> Token:
-    """A number with two decimal points is an error where it starts, as in Kapacitor's lexer
-    (which stops there, before the parser sees anything after it)."""
-    if token.value.count(".") > 1:
-        run = _current_run.get()
-        written = re.match(r"[\d.]+", run.text[token.start_pos:]).group()
-        raise run.error(f"invalid number {written}: more than one decimal point", token)
-    return token
+class _LexerMode:
+    """Kapacitor's lexer reads operator characters in one of two modes (tick/ast/lex.go).
+
+    Right after an operand (a name, a value, a keyword, ")") it is in tryLexBinaryOperator:
+    "/" is a division, "*" a multiplication, "!=" "!~" "==" "=~" one token each. Anywhere else
+    (after "(", ",", an operator, a regex, a "*", a comment) it is in lexToken: "/" starts a
+    regex, "*" is a star, and "+", "%", "=", "<", ">" are errors; "-", "!", AND and OR read the
+    same in both. Lark's contextual lexer instead reads what the grammar accepts at that point,
+    so this class follows the tokens and refuses, where Kapacitor does, what Kapacitor's lexer
+    would have read otherwise: `.o/re/x()` (a division there), `'a')*` (a multiplication), an
+    operator at the start of a line after a comment, `"h" =~ /x/ == TRUE`.
+    """
+
+    OPERAND_ENDS = {"IDENT", "NUMBER", "DURATION", "STRING", "REFERENCE", "RPAR",
+                    "TRUE", "FALSE", "AND", "OR", "VAR", "DBRP", "LAMBDA"}
+    # Operators Kapacitor's lexer only reads right after an operand.
+    AFTER_OPERAND_ONLY = {"PLUS", "PERCENT", "EQ", "NE", "REGEX_EQ", "REGEX_NE", "LT", "LE", "GT",
+                          "GE", "ASSIGN", "SLASH"}
+    PREVIOUS_WORDS = {"COMMENT": "a comment", "REGEX": "a regex", "STAR": '"*"'}
+    HINTS = {"COMMENT": "end the line before the comment with the operator",
+             "REGEX": "put the regex match in parentheses"}
+
+    def __init__(self, run: "_ParseRun"):
+        self.run = run
+        self.after_operand = False
+        self.previous = ""
+        self.multiplications: set[int] = set()  # "*" read as a multiplication, by offset
+        self.unchecked_multiplication: Token | None = None  # the last, until the parser takes it
+        self.recent_tokens: list[Token] = []  # the last two tokens (comments aside)
+
+    def see(self, token: Token) -> None:
+        kind, text = token.type, self.run.text
+        if self.after_operand:
+            if kind == "REGEX":
+                raise self.run.error('unexpected "/": after a name or a value Kapacitor reads "/" as '
+                                     "a division, so a regex cannot start here", token)
+            following = text[token.end_pos:token.end_pos + 1]
+            if kind in ("BANG", "ASSIGN") and following in ("=", "~"):
+                raise self.run.error(f'unexpected "{token.value}{following}"', token)
+            if kind == "STAR":
+                self.multiplications.add(token.start_pos)
+                self.unchecked_multiplication = token
+        elif kind in self.AFTER_OPERAND_ONLY and self.previous in self.PREVIOUS_WORDS:
+            hint = self.HINTS.get(self.previous)
+            raise self.run.error(f'unexpected "{token.value}" after {self.PREVIOUS_WORDS[self.previous]}: '
+                                 "Kapacitor does not read this operator there"
+                                 + (f"; {hint}" if hint else ""), token)
+        if kind == "NUMBER" and token.value.count(".") > 1:
+            # Kapacitor's lexer stops at the second decimal point, an error where the number starts.
+            written = re.match(r"[\d.]+", text[token.start_pos:]).group()
+            raise self.run.error(f"invalid number {written}: more than one decimal point", token)
+        self.after_operand = kind in self.OPERAND_ENDS
+        self.previous = kind
+        if kind != "COMMENT":
+            self.recent_tokens = (self.recent_tokens + [token])[-2:]
+
+    def check_star(self, token: Token, as_operator: bool) -> None:
+        """A "*" is a multiplication or a star as Kapacitor's lexer read it, not as the grammar
+        would take it: `'a')*` is not a statement `*`, `* * 2` not a product."""
+        if token is self.unchecked_multiplication:
+            self.unchecked_multiplication = None
+        if (token.start_pos in self.multiplications) != as_operator:
+            raise self.run.error('unexpected "*"', token)
+
+    def misread_star(self, error: UnexpectedInput, acceptable: set[str]) -> Token | None:
+        """The "*" Kapacitor read as a multiplication where the parser, stopped by a syntax error
+        at the very next token, had taken it as a value (it would take an operator next):
+        Kapacitor reports that "*" first."""
+        star = self.unchecked_multiplication
+        if star is None or "PLUS" not in acceptable:
+            return None
+        recent = self.recent_tokens
+        if isinstance(error, UnexpectedToken):
+            return star if len(recent) == 2 and recent[0] is star and recent[1] is error.token else None
+        return star if recent and recent[-1] is star else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,30 +215,33 @@ class _ParseRun:
         self.source_name = source_name
         self._comments: list[Token] = []
         self._comment_ends: list[int] = []
-        self._regex_ends: set[int] = set()
         self._line_starts: list[int] | None = None
+        self.mode = _LexerMode(self)
+        self.last_token: Token | None = None
 
-    def see_comment(self, token: Token) -> None:
-        self._comments.append(token)
-        self._comment_ends.append(token.end_pos)
-
-    def see_regex(self, token: Token) -> None:
-        self._regex_ends.add(token.end_pos)
-
-    def follows_regex(self, token: Token) -> bool:
-        """True when a regex literal stands right before the token (only whitespace between)."""
-        offset = token.start_pos
-        while offset and self.text[offset - 1].isspace():
-            offset -= 1
-        return offset in self._regex_ends
+    def see_token(self, token: Token) -> None:
+        if token.type == "COMMENT":
+            self._comments.append(token)
+            self._comment_ends.append(token.end_pos)
+        else:
+            self.last_token = token
+        self.mode.see(token)
 
     def comment_before(self, token: Token) -> ast.Comment | None:
         """The comments standing right before a token (only whitespace between), or None."""
         return self._comment_block_before(token.start_pos)
 
     def trailing_comments(self) -> list[ast.Comment]:
-        comment = self._comment_block_before(len(self.text))
-        return [comment] if comment else []
+        """The comments after the last token, and the ones before the last token when that token
+        takes none (a ")", "]" or ","): Kapacitor's parser still holds those two at the end of
+        the script and adds them to the program (program() in tick/ast/parser.go); a comment
+        before such a token anywhere else is dropped, as there."""
+        comments = []
+        last = self.last_token
+        if last is not None and last.type in ("RPAR", "RSQB", "COMMA"):
+            comments.append(self.comment_before(last))
+        comments.append(self._comment_block_before(len(self.text)))
+        return [comment for comment in comments if comment is not None]
 
     def _comment_block_before(self, offset: int) -> ast.Comment | None:
         index = bisect.bisect_right(self._comment_ends, offset) - 1
@@ -228,9 +302,8 @@ class _AstBuilder(Transformer):
         return ast.Program(1, 1, list(statements))
 
     def declaration(self, children):
-        var, name, assign, value = children
+        var, name, _assign, value = children
         comment = self._commented(var)
-        self._check_operator_position(assign)
         return ast.Declaration(var.line, var.column, self._identifier(name), value, **comment)
 
     def type_declaration(self, children):
@@ -287,6 +360,13 @@ class _AstBuilder(Transformer):
             function.multiline = self._run().spans_lines(function, arguments[-1])
         return function
 
+    def operand_call(self, children):
+        """A call inside an expression (lfunction in tick/ast/parser.go) keeps no comment: one
+        written right before it is dropped, and tickfmt does not print it."""
+        function = self.call(children)
+        function.comment = None
+        return function
+
     def arguments(self, children):
         return [child for child in children if child is not None]
 
@@ -313,29 +393,12 @@ class _AstBuilder(Transformer):
     def binary(self, children):
         left, operator, right = children
         comment = self._commented(operator)
-        if operator.type not in _READ_ANYWHERE:
-            self._check_operator_position(operator)
+        if operator.type == "STAR":
+            self._run().mode.check_star(operator, as_operator=True)
         return ast.Binary(
             operator.line, operator.column, operator.value, left, right,
             multiline=self._run().spans_lines(left, right), **comment,
         )
-
-    def _check_operator_position(self, operator: Token) -> None:
-        """Kapacitor's lexer reads an operator only right after an operand (a name, a value, a
-        ")"). After a comment or a regex it expects an operand: "/" starts a regex there, "*" is
-        a star, and "+", "%", "=", "<", ">", "!=" are errors; "-", AND and OR read the same
-        everywhere (tryLexBinaryOperator and lexToken in tick/ast/lex.go). So Kapacitor refuses
-        a line `+ "b"` right after a comment line, and `"h" =~ /x/ == TRUE`; the error is at
-        the operator."""
-        run = self._run()
-        if run.comment_before(operator) is not None:
-            raise run.error(f'unexpected "{operator.value}" after a comment: Kapacitor does not read '
-                            "this operator at the start of a line after a comment; end the line "
-                            "before the comment with it", operator)
-        if run.follows_regex(operator):
-            raise run.error(f'unexpected "{operator.value}" after a regex: Kapacitor does not read '
-                            "this operator right after a regex; put the regex match in parentheses",
-                            operator)
 
     def unary(self, children):
         operator, operand = children
@@ -370,9 +433,10 @@ class _AstBuilder(Transformer):
     def duration(self, children):
         (token,) = children
         amount, unit = _DURATION.fullmatch(token.value).groups()
-        nanoseconds = int(amount) * _DURATION_UNITS_NS[unit]
-        if nanoseconds > _MAX_INT64:
-            raise self._run().error(f"duration {token.value} is too long", token)
+        if int(amount) > _MAX_INT64:  # influxql.ParseDuration cannot read the number
+            raise self._run().error(f"invalid duration {token.value}: the number is too large", token)
+        # Go multiplies in int64 and wraps around silently: Kapacitor accepts 1577078476m.
+        nanoseconds = (int(amount) * _DURATION_UNITS_NS[unit] + 2**63) % 2**64 - 2**63
         return ast.Duration(token.line, token.column, nanoseconds, token.value, **self._commented(token))
 
     def string(self, children):
@@ -404,6 +468,7 @@ class _AstBuilder(Transformer):
 
     def star(self, children):
         (token,) = children
+        self._run().mode.check_star(token, as_operator=False)
         return ast.Star(token.line, token.column, **self._commented(token))
 
     def identifier(self, children):
@@ -413,9 +478,6 @@ class _AstBuilder(Transformer):
         return ast.Identifier(token.line, token.column, token.value, **self._commented(token))
 
 
-# Operators Kapacitor's lexer reads the same after an operand or anywhere else.
-_READ_ANYWHERE = {"MINUS", "AND", "OR"}
-
 # The grammar calls the rule "lambda", a Python keyword.
 setattr(_AstBuilder, "lambda", _AstBuilder.lambda_)
 
@@ -424,7 +486,13 @@ setattr(_AstBuilder, "lambda", _AstBuilder.lambda_)
 # Syntax errors
 
 
-def _syntax_error(error: UnexpectedInput, text: str, source_name: str) -> TickError:
+def _syntax_error(error: UnexpectedInput, run: _ParseRun) -> TickError:
+    text, source_name = run.text, run.source_name
+    acceptable = _acceptable(error) if isinstance(error, UnexpectedToken) else set(error.allowed or ())
+    star = run.mode.misread_star(error, acceptable)
+    if star is not None:
+        return TickError('unexpected "*": after a name or a value Kapacitor reads "*" as a '
+                         "multiplication", star.line, star.column, source_name)
     if isinstance(error, UnexpectedCharacters):
         lambda_start = _misplaced_lambda(text, error.pos_in_stream)
         if lambda_start is not None:
@@ -435,7 +503,7 @@ def _syntax_error(error: UnexpectedInput, text: str, source_name: str) -> TickEr
                          source_name)
     if isinstance(error, UnexpectedToken):
         token = error.token
-        expected = _acceptable(error)
+        expected = acceptable
         if token.type == "$END":
             line, column = position_of(text, len(text))
             return TickError(f"unexpected end of script, expected {_expected(expected)}",
