@@ -244,3 +244,47 @@ def services_for(config, *, dry_run: bool = False, out=None, max_attempts: int =
     services.delivery = DeliveryQueue(report, policy, queue_size=queue_size, wait=waits)
     services.waits = waits
     return services
+
+
+class TCPRecorder:
+    """A TCP server on 127.0.0.1 that keeps what each connection sent, as Kapacitor's
+    alerttest.NewTCPServer does, for the tcp handler's tests."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.address = "127.0.0.1:%d" % self.server.getsockname()[1]
+        self.connections: list[bytes] = []
+        self.arrived = threading.Condition()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            with connection:
+                chunks = []
+                while chunk := connection.recv(65536):
+                    chunks.append(chunk)
+            with self.arrived:
+                self.connections.append(b"".join(chunks))
+                self.arrived.notify_all()
+
+    def wait_for(self, count: int) -> list[bytes]:
+        """The connections once `count` have been read (a connection can still be waiting to be
+        accepted when the handler has closed its end)."""
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.connections) >= count, timeout=10)
+            return list(self.connections)
+
+    def close(self) -> None:
+        """Stop accepting (shutdown wakes the accept() that close() alone would leave waiting)
+        once the connection being read, if any, is kept."""
+        try:
+            self.server.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.thread.join(5)
+        self.server.close()

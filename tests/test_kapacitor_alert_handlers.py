@@ -23,9 +23,10 @@ import threading
 
 import pytest
 
-from fake_services import load_config_text, services_for
-from pipeline_harness import Capture, at, kapacitor_lines
-from test_alert_batch import CPU_TOTAL, STATE_CHANGES_ONLY, batch_of
+from fake_services import TCPRecorder, load_config_text, services_for
+from kapacitor_recordings import (ALERT_RECORDING, ALERT_SIGMA_RECORDING, CPU_TOTAL, SERVER_A_WINDOWS,
+                                  STATE_CHANGES_ONLY, feed_means, recording)
+from pipeline_harness import SECOND, Capture, at, kapacitor_lines
 from tickpy.alert.topics import TopicRegistry
 from tickpy.config import ConfigError
 from tickpy.lang.errors import TickError
@@ -34,51 +35,12 @@ from tickpy.pipeline.build import build_task
 from tickpy.replay import replay_lines
 from tickpy.store import StoredHandler, open_store
 
-# integrations/testdata/TestStream_Alert.srpl (its db/rp lines left out)
-ALERT_DATA = """
-cpu,type=idle,host=serverA value=97.1 0000000001
-cpu,type=idle,host=serverB value=97.1 0000000001
-disk,type=sda,host=serverB value=39   0000000001
-cpu,type=idle,host=serverA value=92.6 0000000002
-cpu,type=idle,host=serverB value=92.6 0000000002
-cpu,type=idle,host=serverA value=95.6 0000000003
-cpu,type=idle,host=serverB value=95.6 0000000003
-cpu,type=idle,host=serverA value=93.1 0000000004
-cpu,type=idle,host=serverB value=93.1 0000000004
-cpu,type=idle,host=serverA value=92.6 0000000005
-cpu,type=idle,host=serverB value=92.6 0000000005
-cpu,type=idle,host=serverA value=95.8 0000000006
-cpu,type=idle,host=serverB value=95.8 0000000006
-cpu,type=idle,host=serverC value=95.8 0000000006
-cpu,type=idle,host=serverA value=92.7 0000000007
-cpu,type=idle,host=serverB value=92.7 0000000007
-cpu,type=idle,host=serverA value=96.0 0000000008
-cpu,type=idle,host=serverB value=96.0 0000000008
-cpu,type=idle,host=serverA value=93.4 0000000009
-cpu,type=idle,host=serverB value=93.4 0000000009
-disk,type=sda,host=serverB value=423  0000000009
-cpu,type=idle,host=serverA value=95.3 0000000010
-cpu,type=idle,host=serverB value=95.3 0000000010
-cpu,type=idle,host=serverA value=96.4 0000000011
-cpu,type=idle,host=serverB value=96.4 0000000011
-cpu,type=idle,host=serverA value=95.1 0000000012
-cpu,type=idle,host=serverB value=95.1 0000000012
-"""
-
-# integrations/testdata/TestStream_AlertSigma.srpl: as above, but serverA reads 16.0 at second 8
-SIGMA_DATA = ALERT_DATA.replace("serverA value=96.0 0000000008", "serverA value=16.0 0000000008")
+# integrations/testdata/TestStream_Alert.srpl and TestStream_AlertSigma.srpl
+ALERT_LINES = recording(ALERT_RECORDING)
+SIGMA_LINES = recording(ALERT_SIGMA_RECORDING)
 
 # The part every TestStream_Alert* script shares: serverA's cpu points counted per 10s window.
-COUNT_PER_WINDOW = """
-stream
-    |from()
-        .measurement('cpu')
-        .where(lambda: "host" == 'serverA')
-        .groupBy('host')
-    |window()
-        .period(10s)
-        .every(10s)
-    |count('value')
+COUNT_PER_WINDOW = SERVER_A_WINDOWS + """    |count('value')
 """
 
 LEVELS = """
@@ -88,17 +50,43 @@ LEVELS = """
 """
 
 
-def run_script(tmp_path, script: str, config_text: str = "", data: str = ALERT_DATA,
-               task_name: str = "TestStream_Alert") -> Capture:
-    """Replay `data` through `script` with real delivery. Returns what the script's last node
-    emitted (where the Go tests hang an httpOut, which tickpy does not have), once every
-    delivery is done."""
+@pytest.fixture
+def store(tmp_path):
+    """A real store (tickpy's home): its topics and handlers outlive a run."""
+    opened = open_store(str(tmp_path / "home"))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def tcp():
+    """A TCP server that keeps what each connection sent, stopped after the test."""
+    recorder = TCPRecorder()
+    yield recorder
+    recorder.close()
+
+
+def kept_states(store, topic: str) -> list[tuple]:
+    """What a topic keeps of each alert's last event: id, level, message, details, time,
+    duration."""
+    return [(e.id, e.level, e.message, e.details, e.time, e.duration) for e in store.topic_events(topic)]
+
+
+def run_script(tmp_path, script: str, config_text: str = "", lines: list[str] = ALERT_LINES, *,
+               task_name: str = "TestStream_Alert", store=None, precision: str = "ns") -> Capture:
+    """Replay `lines` through `script` with real delivery, the topics kept in `store` when one is
+    given (one run is a Kapacitor server's life between restarts). Returns what the script's
+    last node emitted (where the Go tests hang an httpOut, which tickpy does not have), once
+    every delivery is done, none given up and no handler failure reported."""
     services = services_for(load_config_text(tmp_path, config_text))
+    if store is not None:
+        services.topics = TopicRegistry(services, store)
     task = build_task(parse(script, "test.tick"), task_name, services, "test.tick")
     capture = Capture()
     task.nodes[-1].add_child(capture)
-    replay_lines(kapacitor_lines(data), "data.lp", [task], services)  # finishing closes handlers
+    replay_lines(lines, "data.lp", [task], services, precision=precision)  # finishing closes handlers
     assert services.delivery.close(timeout=10) == []
+    assert services.report.failures() == []
     return capture
 
 
@@ -296,60 +284,14 @@ def test_stream_alert_http_post_endpoint(fake, tmp_path):
     assert request.body.decode() == CRITICAL_COUNT_LINE
 
 
-class TCPRecorder:
-    """A TCP server on 127.0.0.1 that keeps what each connection sent (alerttest.NewTCPServer)."""
-
-    def __init__(self):
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.address = "127.0.0.1:%d" % self.server.getsockname()[1]
-        self.connections: list[bytes] = []
-        self.arrived = threading.Condition()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self.server.accept()
-            except OSError:
-                return
-            with connection:
-                chunks = []
-                while chunk := connection.recv(65536):
-                    chunks.append(chunk)
-            with self.arrived:
-                self.connections.append(b"".join(chunks))
-                self.arrived.notify_all()
-
-    def wait_for(self, count: int) -> list[bytes]:
-        """The connections once `count` have been read (a connection can still be waiting to be
-        accepted when the handler has closed its end)."""
-        with self.arrived:
-            self.arrived.wait_for(lambda: len(self.connections) >= count, timeout=10)
-            return list(self.connections)
-
-    def close(self) -> None:
-        """Stop accepting (shutdown wakes the accept() that close() alone would leave waiting)
-        once the connection being read, if any, is kept."""
-        try:
-            self.server.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.thread.join(5)
-        self.server.close()
-
-
-def test_stream_alert_tcp(tmp_path):
+def test_stream_alert_tcp(tmp_path, tcp):
     # follows TestStream_AlertTCP: one connection carrying the event's JSON
-    recorder = TCPRecorder()
-    try:
-        run_script(tmp_path, ALERT_WITH_DOT_ID + f"        .tcp('{recorder.address}')\n")
-        connections = recorder.wait_for(1)
-    finally:
-        recorder.close()
+    run_script(tmp_path, ALERT_WITH_DOT_ID + f"        .tcp('{tcp.address}')\n")
+    connections = tcp.wait_for(1)
+    tcp.close()
     # Kapacitor's tcp handler encodes the event (newline included) and adds one more newline
     assert connections == [(CRITICAL_COUNT_LINE + "\n").encode()]
-    assert recorder.connections == connections  # and nothing more
+    assert tcp.connections == connections  # and nothing more
 
 
 def test_stream_alert_exec(tmp_path):
@@ -394,7 +336,7 @@ stream
         .crit(lambda: "sigma" > 3.5)
         .post('{fake.base_url}')
 """
-    run_script(tmp_path, script, data=SIGMA_DATA, task_name="TestStream_AlertSigma")
+    run_script(tmp_path, script, lines=SIGMA_LINES, task_name="TestStream_AlertSigma")
 
     def data(level, previous, second, duration, sigma, value):
         return {
@@ -457,14 +399,13 @@ def test_batch_alert_post_timeout(tmp_path):
     # TestBatch_AlertPostTimeout batches (the cpu-total batches of TestBatch_AlertStateChangesOnly)
     # posts to a server that does not answer in time; .timeout(1ms) gives up on each request
     # instead of waiting for the server, so the run ends. Batches are fed straight into the
-    # task, as tests/test_alert_batch.py does (tickpy runs no batch queries).
+    # task (tests/kapacitor_recordings.py feed_means; tickpy runs no batch queries).
     server = HeldServer()
     try:
         script = STATE_CHANGES_ONLY + f"\n        .post('{server.url}').timeout(1ms)\n"
         services = services_for(load_config_text(tmp_path, ""), max_attempts=1)
         task = build_task(parse(script, "test.tick"), "TestBatch_AlertPostTimeout", services, "test.tick")
-        for index, means in enumerate(CPU_TOTAL):
-            task.stream.batch(batch_of("cpu_usage_idle", {"cpu": "cpu-total"}, means, 10 * index))
+        feed_means(task, CPU_TOTAL, {"cpu": "cpu-total"})
         task.finish()
         undelivered = services.delivery.close(timeout=30)
     finally:
@@ -481,7 +422,13 @@ def test_batch_alert_post_timeout(tmp_path):
 
 # -- the alert node: levels, resets, durations, state changes, flapping --------------------------
 
-SECOND = 1_000_000_000
+
+def server_a_lines(values: list[float], tags: str = "type=idle,host=serverA") -> list[str]:
+    """A recording of serverA's cpu value, one point a second from second 1, moved as
+    Kapacitor's replay moves it. (The serverB/serverC/disk lines some recordings also hold are
+    left out: the scripts' where() filters them out.)"""
+    return kapacitor_lines("\n".join(f"cpu,{tags} value={value} {second:010d}"
+                                      for second, value in enumerate(values, start=1)))
 
 
 def alert_data(*, id_: str, level: str, previous: str, second: int, duration: int, row: dict,
@@ -532,8 +479,7 @@ var critThreshold = 8.0
 
 
 # integrations/testdata/TestStream_Alert_NoRecoveries.srpl
-NO_RECOVERIES_DATA = "\n".join(f"cpu,host=serverA value={value} {second:010d}" for second, value in
-                               enumerate([7, 2, 6, 7, 7, 8, 2, 6, 3, 5, 4, 5], start=1))
+NO_RECOVERIES_LINES = server_a_lines([7, 2, 6, 7, 7, 8, 2, 6, 3, 5, 4, 5], tags="host=serverA")
 
 
 def test_stream_alert_no_recoveries(fake, tmp_path):
@@ -557,7 +503,7 @@ stream
         .noRecoveries()
         .post('{fake.base_url}')
 """
-    capture = run_script(tmp_path, script, data=NO_RECOVERIES_DATA, task_name="TestStream_Alert_NoRecoveries")
+    capture = run_script(tmp_path, script, lines=NO_RECOVERIES_LINES, task_name="TestStream_Alert_NoRecoveries")
 
     def event(level, previous, second, duration, value):
         return alert_data(id_="kapacitor/cpu/serverA", level=level, previous=previous, second=second,
@@ -610,80 +556,66 @@ stream
 """
 
 
-def _usage_lines(server_a: list[float]) -> str:
-    """serverA's cpu usage one point a second from second 1 (the serverB/serverC/disk lines of
-    the recordings are filtered out by the scripts' where())."""
-    return "\n".join(f"cpu,type=usage,host=serverA value={value} {second:010d}"
-                     for second, value in enumerate(server_a, start=1))
-
-
 def _usage_event(level, previous, second, duration, value):
     return alert_data(id_="kapacitor/cpu/serverA", level=level, previous=previous, second=second,
                       duration=duration, details="details",
                       row={"tags": {"host": "serverA", "type": "usage"}, "fields": {"value": value}})
 
 
-def test_stream_alert_with_reset_0(fake, tmp_path):
-    # follows TestStream_Alert_WithReset_0 (integrations/testdata/TestStream_Alert_WithReset_0.srpl,
-    # serverA): a level holds until its reset lambda is true, even below its threshold
-    data = _usage_lines([45.0, 40.0, 30.0, 9.0, 45.0, 61.0, 30.0, 19.0, 45.0, 61.0, 81.0, 29.0])
-    capture = run_script(tmp_path, _with_reset_script(fake.base_url, (10.0, 20.0, 30.0)), data=data,
-                         task_name="TestStream_Alert_WithReset_0")
-    assert [r.json() for r in fake.requests] == [
-        _usage_event("INFO", "OK", 0, 0, 45.0),
-        _usage_event("INFO", "INFO", 1, 1, 40.0),
-        _usage_event("INFO", "INFO", 2, 2, 30.0),
-        _usage_event("OK", "INFO", 3, 3, 9.0),
-        _usage_event("INFO", "OK", 4, 0, 45.0),
-        _usage_event("WARNING", "INFO", 5, 1, 61.0),
-        _usage_event("WARNING", "WARNING", 6, 2, 30.0),
-        _usage_event("OK", "WARNING", 7, 3, 19.0),
-        _usage_event("INFO", "OK", 8, 0, 45.0),
-        _usage_event("WARNING", "INFO", 9, 1, 61.0),
-        _usage_event("CRITICAL", "WARNING", 10, 2, 81.0),
-        _usage_event("OK", "CRITICAL", 11, 3, 29.0),
-    ]
+@pytest.mark.parametrize("resets, values, expected", [
+    # integrations/testdata/TestStream_Alert_WithReset_0.srpl (serverA): a level holds until its
+    # reset lambda is true, even below its threshold
+    pytest.param((10.0, 20.0, 30.0), [45.0, 40.0, 30.0, 9.0, 45.0, 61.0, 30.0, 19.0, 45.0, 61.0, 81.0, 29.0], [
+        ("INFO", "OK", 0, 0, 45.0),
+        ("INFO", "INFO", 1, 1, 40.0),
+        ("INFO", "INFO", 2, 2, 30.0),
+        ("OK", "INFO", 3, 3, 9.0),
+        ("INFO", "OK", 4, 0, 45.0),
+        ("WARNING", "INFO", 5, 1, 61.0),
+        ("WARNING", "WARNING", 6, 2, 30.0),
+        ("OK", "WARNING", 7, 3, 19.0),
+        ("INFO", "OK", 8, 0, 45.0),
+        ("WARNING", "INFO", 9, 1, 61.0),
+        ("CRITICAL", "WARNING", 10, 2, 81.0),
+        ("OK", "CRITICAL", 11, 3, 29.0),
+    ], id="TestStream_Alert_WithReset_0"),
+    # resets above the next level's threshold step the level down one at a time
+    # (CRITICAL -> WARNING -> INFO -> OK)
+    pytest.param((30.0, 50.0, 70.0), [45.0, 40.0, 30.0, 29.0, 45.0, 61.0, 49.0, 29.0, 45.0, 61.0, 81.0, 69.0,
+                                      50.0, 41.0, 25.0], [
+        ("INFO", "OK", 0, 0, 45.0),
+        ("INFO", "INFO", 1, 1, 40.0),
+        ("INFO", "INFO", 2, 2, 30.0),
+        ("OK", "INFO", 3, 3, 29.0),
+        ("INFO", "OK", 4, 0, 45.0),
+        ("WARNING", "INFO", 5, 1, 61.0),
+        ("INFO", "WARNING", 6, 2, 49.0),
+        ("OK", "INFO", 7, 3, 29.0),
+        ("INFO", "OK", 8, 0, 45.0),
+        ("WARNING", "INFO", 9, 1, 61.0),
+        ("CRITICAL", "WARNING", 10, 2, 81.0),
+        ("WARNING", "CRITICAL", 11, 3, 69.0),
+        ("WARNING", "WARNING", 12, 4, 50.0),
+        ("INFO", "WARNING", 13, 5, 41.0),
+        ("OK", "INFO", 14, 6, 25.0),
+    ], id="TestStream_Alert_WithReset_1"),
+])
+def test_stream_alert_with_reset(fake, tmp_path, request, resets, values, expected):
+    # follows the Go test named by the case's id; its last output is the last point, recovered
+    capture = run_script(tmp_path, _with_reset_script(fake.base_url, resets),
+                         lines=server_a_lines(values, tags="type=usage,host=serverA"),
+                         task_name=request.node.callspec.id)
+    assert [r.json() for r in fake.requests] == [_usage_event(*event) for event in expected]
     last = capture.points[-1]
     assert (last.time, last.tags, last.fields) == (
-        at(11), {"host": "serverA", "level": "OK", "id": "kapacitor/cpu/serverA", "type": "usage"},
-        {"id": "kapacitor/cpu/serverA", "level": "OK", "value": 29.0})
-
-
-def test_stream_alert_with_reset_1(fake, tmp_path):
-    # follows TestStream_Alert_WithReset_1: resets above the next level's threshold step the
-    # level down one at a time (CRITICAL -> WARNING -> INFO -> OK)
-    data = _usage_lines([45.0, 40.0, 30.0, 29.0, 45.0, 61.0, 49.0, 29.0, 45.0, 61.0, 81.0, 69.0, 50.0,
-                         41.0, 25.0])
-    capture = run_script(tmp_path, _with_reset_script(fake.base_url, (30.0, 50.0, 70.0)), data=data,
-                         task_name="TestStream_Alert_WithReset_1")
-    assert [r.json() for r in fake.requests] == [
-        _usage_event("INFO", "OK", 0, 0, 45.0),
-        _usage_event("INFO", "INFO", 1, 1, 40.0),
-        _usage_event("INFO", "INFO", 2, 2, 30.0),
-        _usage_event("OK", "INFO", 3, 3, 29.0),
-        _usage_event("INFO", "OK", 4, 0, 45.0),
-        _usage_event("WARNING", "INFO", 5, 1, 61.0),
-        _usage_event("INFO", "WARNING", 6, 2, 49.0),
-        _usage_event("OK", "INFO", 7, 3, 29.0),
-        _usage_event("INFO", "OK", 8, 0, 45.0),
-        _usage_event("WARNING", "INFO", 9, 1, 61.0),
-        _usage_event("CRITICAL", "WARNING", 10, 2, 81.0),
-        _usage_event("WARNING", "CRITICAL", 11, 3, 69.0),
-        _usage_event("WARNING", "WARNING", 12, 4, 50.0),
-        _usage_event("INFO", "WARNING", 13, 5, 41.0),
-        _usage_event("OK", "INFO", 14, 6, 25.0),
-    ]
-    last = capture.points[-1]
-    assert (last.time, last.tags, last.fields) == (
-        at(14), {"host": "serverA", "level": "OK", "id": "kapacitor/cpu/serverA", "type": "usage"},
-        {"id": "kapacitor/cpu/serverA", "level": "OK", "value": 25.0})
+        at(len(values) - 1), {"host": "serverA", "level": "OK", "id": "kapacitor/cpu/serverA", "type": "usage"},
+        {"id": "kapacitor/cpu/serverA", "level": "OK", "value": values[-1]})
 
 
 def test_stream_alert_duration(fake, tmp_path):
     # follows TestStream_AlertDuration: with stateChangesOnly, five changes; the duration counts
     # from the first non-OK event, and durationField puts it on the point (in nanoseconds)
-    data = "\n".join(f"cpu,type=idle,host=serverA value={value} {second:010d}" for second, value in
-                     enumerate([9, 9, 8, 8, 6, 8, 8, 8, 3, 5, 7, 7], start=1))
+    lines = server_a_lines([9, 9, 8, 8, 6, 8, 8, 8, 3, 5, 7, 7])
     script = f"""
 var warnThreshold = 7.0
 var critThreshold = 8.0
@@ -702,7 +634,7 @@ stream
         .stateChangesOnly()
         .post('{fake.base_url}')
 """
-    capture = run_script(tmp_path, script, data=data, task_name="TestStream_AlertDuration")
+    capture = run_script(tmp_path, script, lines=lines, task_name="TestStream_AlertDuration")
 
     def event(level, previous, second, duration, value):
         return alert_data(id_="kapacitor/cpu/serverA", level=level, previous=previous, second=second,
@@ -727,11 +659,6 @@ stream
 STATE_CHANGES_VALUES = [97.1, 92.6, 95.6, 93.1, 92.6, 95.8, 92.7, 96.0, 93.4, 95.3, 92.4, 95.1]
 
 
-def _idle_lines(values: list[float]) -> str:
-    return "\n".join(f"cpu,type=idle,host=serverA value={value} {second:010d}"
-                     for second, value in enumerate(values, start=1))
-
-
 def test_stream_alert_state_changes_only(fake, tmp_path):
     # follows TestStream_AlertStateChangesOnly: 4 points below 93, each alone, so 8 changes
     script = f"""
@@ -743,7 +670,7 @@ stream
         .stateChangesOnly()
         .post('{fake.base_url}')
 """
-    run_script(tmp_path, script, data=_idle_lines(STATE_CHANGES_VALUES),
+    run_script(tmp_path, script, lines=server_a_lines(STATE_CHANGES_VALUES),
                task_name="TestStream_AlertStateChangesOnly")
     assert len(fake.requests) == 8
     # (what the count implies: alternating CRITICAL and OK, from 1s to 11s)
@@ -766,7 +693,7 @@ stream
         .stateChangesOnly(2s)
         .post('{fake.base_url}')
 """
-    run_script(tmp_path, script, data=_idle_lines(values), task_name="TestStream_AlertStateChangesOnlyExpired")
+    run_script(tmp_path, script, lines=server_a_lines(values), task_name="TestStream_AlertStateChangesOnlyExpired")
     got = [r.json() for r in fake.requests]
     for event in got:
         del event["data"]  # the Go test does not look at it
@@ -796,7 +723,7 @@ stream
         .history(21)
         .post('{fake.base_url}')
 """
-    run_script(tmp_path, script, data=_idle_lines(STATE_CHANGES_VALUES), task_name="TestStream_AlertFlapping")
+    run_script(tmp_path, script, lines=server_a_lines(STATE_CHANGES_VALUES), task_name="TestStream_AlertFlapping")
     assert len(fake.requests) == 9
 
 
@@ -829,12 +756,8 @@ def run_topic_handler(tmp_path, kind: str, options: dict, config_text: str = "")
     store = open_store(str(tmp_path / "home"))
     try:
         store.define_handler(StoredHandler("test", "testAlertHandlers", kind, "", options))
-        services = services_for(load_config_text(tmp_path, config_text))
-        services.topics = TopicRegistry(services, store)
-        task = build_task(parse(TOPIC_TICK, "test.tick"), "testAlertHandlers", services, "test.tick")
-        replay_lines(["alert value=1 0000000000"], "data.lp", [task], services, precision="s")
-        assert services.delivery.close(timeout=10) == []
-        assert services.report.failures() == []
+        run_script(tmp_path, TOPIC_TICK, config_text, ["alert value=1 0000000000"], task_name="testAlertHandlers",
+                   store=store, precision="s")
     finally:
         store.close()
 
@@ -909,25 +832,10 @@ def test_topic_handler_pushover(fake, tmp_path):
     assert request.body == b"message=message&priority=1&token=api_key&user=user"
 
 
-def test_topic_handler_tcp(tmp_path):
+def test_topic_handler_tcp(tmp_path, tcp):
     # follows TestServer_AlertHandlers, kind tcp
-    recorder = TCPRecorder()
-    try:
-        run_topic_handler(tmp_path, "tcp", {"address": recorder.address})
-        connections = recorder.wait_for(1)
-    finally:
-        recorder.close()
-    assert connections == [(TOPIC_EVENT_LINE + "\n").encode()]
-
-
-def _topic_run(tmp_path, store, script: str, task_name: str, lines: list[str], precision: str) -> None:
-    """Run `script` over `lines` with the store's topic handlers, and wait for every delivery."""
-    services = services_for(load_config_text(tmp_path, ""))
-    services.topics = TopicRegistry(services, store)
-    task = build_task(parse(script, "test.tick"), task_name, services, "test.tick")
-    replay_lines(lines, "data.lp", [task], services, precision=precision)
-    assert services.delivery.close(timeout=10) == []
-    assert services.report.failures() == []
+    run_topic_handler(tmp_path, "tcp", {"address": tcp.address})
+    assert tcp.wait_for(1) == [(TOPIC_EVENT_LINE + "\n").encode()]
 
 
 def _value_alert_tick(topic: str) -> str:
@@ -944,24 +852,17 @@ stream
 """
 
 
-def test_topic_aggregate_publishes_one_summary(tmp_path):
+def test_topic_aggregate_publishes_one_summary(tmp_path, store, tcp):
     # follows TestServer_Alert_Aggregate: three CRITICAL events within 100ms in topic agg become
     # one event in topic tcp. Kapacitor's aggregate ticks on the wall clock; tickpy's on the
     # replay clock, so a point of another measurement at 150ms moves the clock past the interval.
-    recorder = TCPRecorder()
-    store = open_store(str(tmp_path / "home"))
-    try:
-        store.define_handler(StoredHandler("tcp", "tcp_handler", "tcp", "", {"address": recorder.address}))
-        store.define_handler(StoredHandler("agg", "aggregate_handler", "aggregate", "",
-                                           {"id": "id-agg", "interval": 100 * 1_000_000, "topic": "tcp"}))
-        lines = ["alert value=3 0000000000000", "alert value=4 0000000000001", "alert value=2 0000000000002",
-                 "clock value=0 0000000000150"]
-        _topic_run(tmp_path, store, _value_alert_tick("agg"), "agg_task", lines, "ms")
-        connections = recorder.wait_for(1)
-        events = store.topic_events("tcp")
-    finally:
-        recorder.close()
-        store.close()
+    store.define_handler(StoredHandler("tcp", "tcp_handler", "tcp", "", {"address": tcp.address}))
+    store.define_handler(StoredHandler("agg", "aggregate_handler", "aggregate", "",
+                                       {"id": "id-agg", "interval": 100 * 1_000_000, "topic": "tcp"}))
+    lines = ["alert value=3 0000000000000", "alert value=4 0000000000001", "alert value=2 0000000000002",
+             "clock value=0 0000000000150"]
+    run_script(tmp_path, _value_alert_tick("agg"), "", lines, task_name="agg_task", store=store, precision="ms")
+    connections = tcp.wait_for(1)
 
     def row(millisecond, value):
         return {"name": "alert", "columns": ["time", "value"],
@@ -976,62 +877,45 @@ def test_topic_aggregate_publishes_one_summary(tmp_path):
         "previousLevel": "OK", "recoverable": False,
     }]
     # the tcp topic keeps the summary's state
-    assert [(e.id, e.level, e.message, e.details, e.time, e.duration) for e in events] == [
+    assert kept_states(store, "tcp") == [
         ("id-agg", "CRITICAL", "Received 3 events in the last 100ms.", "message\nmessage\nmessage",
          2_000_000, 2_000_000)]
 
 
-def test_topic_publish_passes_the_event_on(tmp_path):
+def test_topic_publish_passes_the_event_on(tmp_path, store, tcp):
     # follows TestServer_Alert_Publish: a publish handler on topic publish sends the event to
     # topic tcp, whose tcp handler gets it unchanged
-    recorder = TCPRecorder()
-    store = open_store(str(tmp_path / "home"))
-    try:
-        store.define_handler(StoredHandler("tcp", "tcp_handler", "tcp", "", {"address": recorder.address}))
-        store.define_handler(StoredHandler("publish", "publish_handler", "publish", "", {"topics": ["tcp"]}))
-        _topic_run(tmp_path, store, _value_alert_tick("publish"), "publish_task", ["alert value=2 0000000000"], "s")
-        connections = recorder.wait_for(1)
-        events = store.topic_events("tcp")
-    finally:
-        recorder.close()
-        store.close()
-    assert [json.loads(connection) for connection in connections] == [{
+    store.define_handler(StoredHandler("tcp", "tcp_handler", "tcp", "", {"address": tcp.address}))
+    store.define_handler(StoredHandler("publish", "publish_handler", "publish", "", {"topics": ["tcp"]}))
+    run_script(tmp_path, _value_alert_tick("publish"), "", ["alert value=2 0000000000"], task_name="publish_task",
+               store=store, precision="s")
+    assert [json.loads(connection) for connection in tcp.wait_for(1)] == [{
         "id": "id", "message": "message", "details": "details", "time": "1970-01-01T00:00:00Z",
         "duration": 0, "level": "CRITICAL",
         "data": {"series": [{"name": "alert", "columns": ["time", "value"],
                              "values": [["1970-01-01T00:00:00Z", 2]]}]},
         "previousLevel": "OK", "recoverable": True,
     }]
-    assert [(e.id, e.level, e.message, e.details, e.time, e.duration) for e in events] == [
-        ("id", "CRITICAL", "message", "details", 0, 0)]
+    assert kept_states(store, "tcp") == [("id", "CRITICAL", "message", "details", 0, 0)]
 
 
-def test_topic_handler_match(tmp_path):
+def test_topic_handler_match(tmp_path, store, tcp):
     # follows TestServer_Alert_Match: the tcp handler's match keeps only serverA's CRITICAL event
     # (at 3s); the topic ends with no event kept, its last event being OK
-    recorder = TCPRecorder()
-    store = open_store(str(tmp_path / "home"))
-    try:
-        store.define_handler(StoredHandler("test", "tcp_handler", "tcp",
-                                           "\"host\" == 'serverA' AND level() == CRITICAL",
-                                           {"address": recorder.address}))
-        lines = ["alert,host=serverA value=0 0000000000", "alert,host=serverB value=2 0000000001",
-                 "alert,host=serverB value=0 0000000002", "alert,host=serverA value=2 0000000003",
-                 "alert,host=serverB value=0 0000000004"]
-        _topic_run(tmp_path, store, _value_alert_tick("test"), "alert_task", lines, "s")
-        connections = recorder.wait_for(1)
-        events = store.topic_events("test")
-    finally:
-        recorder.close()
-        store.close()
-    assert [json.loads(connection) for connection in connections] == [{
+    store.define_handler(StoredHandler("test", "tcp_handler", "tcp", "\"host\" == 'serverA' AND level() == CRITICAL",
+                                       {"address": tcp.address}))
+    lines = ["alert,host=serverA value=0 0000000000", "alert,host=serverB value=2 0000000001",
+             "alert,host=serverB value=0 0000000002", "alert,host=serverA value=2 0000000003",
+             "alert,host=serverB value=0 0000000004"]
+    run_script(tmp_path, _value_alert_tick("test"), "", lines, task_name="alert_task", store=store, precision="s")
+    assert [json.loads(connection) for connection in tcp.wait_for(1)] == [{
         "id": "id", "message": "message", "details": "details", "time": "1970-01-01T00:00:03Z",
         "duration": 0, "level": "CRITICAL",
         "data": {"series": [{"name": "alert", "tags": {"host": "serverA"}, "columns": ["time", "value"],
                              "values": [["1970-01-01T00:00:03Z", 2]]}]},
         "previousLevel": "OK", "recoverable": True,
     }]
-    assert events == []
+    assert store.topic_events("test") == []
 
 
 def _post_endpoint_body(fake, tmp_path, alert_template: str) -> bytes:
@@ -1120,20 +1004,7 @@ def test_log_handler_relative_path_is_refused_with_kapacitors_words(tmp_path):
 # -- alert state kept in a topic from one run to the next ---------------------------------------
 
 
-def _run_with_store(tmp_path, store, script: str, task_name: str, lines: list[str], precision: str = "s"):
-    """One run (a Kapacitor server's life between restarts) of `script` with the store's topics;
-    returns what the alert node passed on."""
-    services = services_for(load_config_text(tmp_path, ""))
-    services.topics = TopicRegistry(services, store)
-    task = build_task(parse(script, "test.tick"), task_name, services, "test.tick")
-    capture = Capture()
-    task.nodes[-1].add_child(capture)
-    replay_lines(lines, "data.lp", [task], services, precision=precision)
-    assert services.delivery.close(timeout=10) == []
-    return capture
-
-
-def test_stream_alert_reset_across_runs(tmp_path):
+def test_stream_alert_reset_across_runs(tmp_path, store):
     # follows TestStream_AlertReset: five points above 80 (serverA, serverB, serverA, ...) leave
     # both hosts CRITICAL in topic cpu; in the next run serverA's state starts CRITICAL again from
     # the topic, so its point below critReset recovers it, and the topic forgets serverA. The
@@ -1159,24 +1030,19 @@ stream
         .critReset(lambda: "value" < critResetThreshold)
         .topic('cpu')
 """
-    store = open_store(str(tmp_path / "home"))
-    try:
-        hosts = ["serverA", "serverB", "serverA", "serverB", "serverA"]
-        first = _run_with_store(tmp_path, store, script, "TestStream_Alert", [
-            f"cpu,host={host},type=idle value={value} {second}"
-            for second, (host, value) in enumerate(zip(hosts, [90.5, 95.0, 87.25, 99.0, 92.0]))])
-        assert sorted(e.id for e in store.topic_events("cpu")) == ["kapacitor/cpu/serverA", "kapacitor/cpu/serverB"]
-        second = _run_with_store(tmp_path, store, script, "TestStream_Alert",
-                                 ["cpu,host=serverA,type=idle value=30.5 10"])
-        assert [e.id for e in store.topic_events("cpu")] == ["kapacitor/cpu/serverB"]
-    finally:
-        store.close()
+    hosts = ["serverA", "serverB", "serverA", "serverB", "serverA"]
+    first = run_script(tmp_path, script, "", [f"cpu,host={host},type=idle value={value} {second}" for second, (host, value)
+                                              in enumerate(zip(hosts, [90.5, 95.0, 87.25, 99.0, 92.0]))],
+                       store=store, precision="s")
+    assert sorted(e.id for e in store.topic_events("cpu")) == ["kapacitor/cpu/serverA", "kapacitor/cpu/serverB"]
+    second = run_script(tmp_path, script, "", ["cpu,host=serverA,type=idle value=30.5 10"], store=store, precision="s")
+    assert [e.id for e in store.topic_events("cpu")] == ["kapacitor/cpu/serverB"]
     assert len(first.points) + len(second.points) == 5 + 1
     [recovery] = second.points
     assert recovery.fields["level"] == "OK" and recovery.tags["id"] == "kapacitor/cpu/serverA"
 
 
-def test_alert_duration_across_runs(tmp_path, fake):
+def test_alert_duration_across_runs(tmp_path, fake, store):
     # follows TestServer_Alert_Duration: CRITICAL at 0s; after a restart the next CRITICAL point
     # at 1s has a duration of 1s, counted from the event the topic kept. (The Go test's alert has
     # a tcp handler and reads its anonymous topic; tickpy keeps named topics, so the alert
@@ -1193,16 +1059,12 @@ stream
         .topic('durations')
         .post('{fake.base_url}')
 """
-    store = open_store(str(tmp_path / "home"))
-    try:
-        _run_with_store(tmp_path, store, script, "testAlertHandlers", ["alert value=2 0000000000"])
-        states = [(e.id, e.level, e.message, e.details, e.time, e.duration) for e in store.topic_events("durations")]
-        assert states == [("id", "CRITICAL", "message", "details", 0, 0)]
-        _run_with_store(tmp_path, store, script, "testAlertHandlers", ["alert value=3 0000000001"])
-        states = [(e.id, e.level, e.message, e.details, e.time, e.duration) for e in store.topic_events("durations")]
-        assert states == [("id", "CRITICAL", "message", "details", SECOND, SECOND)]
-    finally:
-        store.close()
+    run_script(tmp_path, script, "", ["alert value=2 0000000000"], task_name="testAlertHandlers", store=store,
+               precision="s")
+    assert kept_states(store, "durations") == [("id", "CRITICAL", "message", "details", 0, 0)]
+    run_script(tmp_path, script, "", ["alert value=3 0000000001"], task_name="testAlertHandlers", store=store,
+               precision="s")
+    assert kept_states(store, "durations") == [("id", "CRITICAL", "message", "details", SECOND, SECOND)]
     # what the post handler got: the second event says it has lasted 1s since a CRITICAL
     assert [(r.json()["duration"], r.json()["previousLevel"]) for r in fake.requests] == [
         (0, "OK"), (SECOND, "CRITICAL")]

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 import sys
-import threading
 
 import pytest
 
+from fake_services import TCPRecorder
 from tickpy.alert.event import AlertEvent, Level
 from tickpy.alert.match import Match, MatchError
 from tickpy.alert.topics import TopicRegistry
@@ -151,39 +150,10 @@ def test_publish_forwards_to_other_topics_and_a_circle_is_cut(store, tmp_path):
     assert (store.topic("cpu").collected, store.topic("all").collected) == (1, 1)
 
 
-class TCPReceiver:
-    """A TCP server on 127.0.0.1 that keeps what each connection sent."""
-
-    def __init__(self):
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.received: list[bytes] = []
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    @property
-    def address(self) -> str:
-        return "127.0.0.1:%d" % self.server.getsockname()[1]
-
-    def _serve(self):
-        while True:
-            try:
-                connection, _ = self.server.accept()
-            except OSError:
-                return
-            with connection:
-                chunks = []
-                while chunk := connection.recv(65536):
-                    chunks.append(chunk)
-                self.received.append(b"".join(chunks))
-
-    def close(self):
-        self.server.close()
-
-
 def test_aggregate_then_tcp_as_in_kapacitors_server_test(store):
     # server/server_test.go TestServer_AlertAggregate: three critical events with message
     # 'message' gathered for 100ms give one event id-agg to topic tcp, sent by its tcp handler.
-    receiver = TCPReceiver()
+    receiver = TCPRecorder()
     try:
         services = registry_for(
             store,
@@ -196,12 +166,12 @@ def test_aggregate_then_tcp_as_in_kapacitors_server_test(store):
             topics.publish("agg", event(alert_id="id", message="message", details="details", time=time,
                                         duration=time, value=value, name="alert"))
         topics.advance(99 * MS)
-        assert receiver.received == []
+        assert receiver.connections == []
         topics.advance(100 * MS)
         topics.finish()
     finally:
         receiver.close()
-    [sent] = receiver.received
+    [sent] = receiver.connections
     assert sent.endswith(b"}\n\n")  # json.Encoder's newline, then the handler's own
     assert json.loads(sent) == {
         "id": "id-agg", "message": "Received 3 events in the last 100ms.", "details": "message\nmessage\nmessage",
