@@ -13,6 +13,11 @@ What is kept follows Kapacitor's own stores (services/task_store, services/alert
 - a topic: how many events it collected, and the latest state of each alert id in it. As in
   Kapacitor's persisted topic store, an OK event removes the alert's state instead of saving it
   (services/alert/service.go, Collect), so after a run a topic lists the alerts still firing.
+
+Anonymous topics (tickpy/alert/anonymous.py, `main:TASK:alert2`) are kept like any other. As in
+Kapacitor, where a disabled task's alert nodes close them, those of a disabled task are not
+listed (their state stays, for when it is enabled again), and deleting an enabled task deletes
+them (alert.go deleteAlertHook; services/task_store only runs that hook for an enabled task).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from tickpy.alert.anonymous import anonymous_topic, task_of_anonymous_topic
 from tickpy.lang.errors import TickError
 
 HOME_ENV = "TICKPY_HOME"
@@ -279,10 +285,17 @@ class Store:
                     db.execute("UPDATE tasks SET status = ? WHERE id = ?", (status, task_id))
 
     def delete_tasks(self, task_ids: list[str]) -> None:
+        """Delete the tasks, all or none. An enabled task's anonymous topics go with it, as
+        Kapacitor's deleteAlertHook deletes them; a disabled task's are left in the store, as
+        Kapacitor leaves them (only an enabled task's hooks run)."""
         with self.transaction() as db:
             for task_id in task_ids:
-                if db.execute("DELETE FROM tasks WHERE id = ?", (task_id,)).rowcount == 0:
+                row = db.execute("SELECT status FROM tasks WHERE id = ?", (task_id,)).fetchone()
+                if row is None:
                     raise StoreError(f"no task named {task_id!r}")
+                db.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
+                if row[0] == "enabled":
+                    _delete_anonymous_topics(db, task_id)
 
     # Topic handlers --------------------------------------------------------------------------
 
@@ -316,10 +329,13 @@ class Store:
     # Topics and their events -----------------------------------------------------------------
 
     def topics(self, pattern: str = "") -> list[str]:
-        """Topics that collected events or have handlers, sorted by id."""
+        """Topics that collected events or have handlers, sorted by id; not the anonymous topics
+        of disabled tasks (Kapacitor closes them when the task stops)."""
         rows = self._db.execute("SELECT id FROM topics UNION SELECT topic FROM topic_handlers "
                                 "ORDER BY 1").fetchall()
-        return [row[0] for row in rows if _matches(row[0], pattern)]
+        disabled = {row[0] for row in self._db.execute("SELECT id FROM tasks WHERE status = 'disabled'")}
+        return [row[0] for row in rows
+                if _matches(row[0], pattern) and task_of_anonymous_topic(row[0]) not in disabled]
 
     def topic(self, topic: str) -> TopicInfo:
         if topic not in self.topics():
@@ -349,8 +365,9 @@ class Store:
         """In one transaction: add to each topic's collected count, and keep the latest state of
         each (topic, alert id) — an OK state removes the alert, as Kapacitor's store does."""
         with self.transaction() as db:
-            for topic, count in collected.items():
+            for topic in {*collected, *(topic for topic, _ in latest)}:
                 db.execute("INSERT OR IGNORE INTO topics (id) VALUES (?)", (topic,))
+            for topic, count in collected.items():
                 db.execute("UPDATE topics SET collected = collected + ? WHERE id = ?", (count, topic))
             for (topic, alert_id), event in latest.items():
                 if event.level == "OK":
@@ -374,6 +391,17 @@ class Store:
                     raise StoreError(f"no topic named {topic!r}")
                 db.execute("DELETE FROM topic_events WHERE topic = ?", (topic,))
                 db.execute("DELETE FROM topics WHERE id = ?", (topic,))
+
+
+def _delete_anonymous_topics(db: sqlite3.Connection, task_id: str) -> None:
+    """Forget the state and count of every anonymous topic of `task_id` (handler specs stay, as
+    when a topic is deleted)."""
+    prefix = anonymous_topic(task_id, "")
+    rows = db.execute("SELECT id FROM topics UNION SELECT topic FROM topic_events").fetchall()
+    for (topic,) in rows:
+        if topic.startswith(prefix) and task_of_anonymous_topic(topic) == task_id:
+            db.execute("DELETE FROM topic_events WHERE topic = ?", (topic,))
+            db.execute("DELETE FROM topics WHERE id = ?", (topic,))
 
 
 class _Transaction:

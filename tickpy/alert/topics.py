@@ -12,6 +12,13 @@ The state starts from the store (as Kapacitor restores it when it starts) and is
 batches and at the end of the run; an OK state removes the alert from the store. A registry
 given a store that only lists handlers (`tickpy test`) keeps its state in memory.
 
+An alert node with handlers also collects its events into its anonymous topic
+(tickpy/alert/anonymous.py): `collect` keeps the state and gives the event its previousLevel, the
+node hands the event to its own handlers, then `hand_out` to any handler defined on that topic.
+A new group starts from the state its alert id has in these topics (`found_state`), and the
+alert node keeps the anonymous and the named topic in step (`update_state`), as Kapacitor's
+restoreEvent does.
+
 Handlers are built when the registry is made, so a handler that cannot be built (its service is
 not enabled in kapacitor.conf, say) is reported once, before any point is replayed, and skipped.
 `publish` and `aggregate` handlers route events back here through `services.topics`; a circle of
@@ -28,6 +35,7 @@ from tickpy.alert.event import AlertEvent, Level
 from tickpy.alert.match import Match, MatchError
 from tickpy.handlers.base import Handler, make_handler
 from tickpy.lang.errors import TickError
+from tickpy.store import TopicEvent
 
 SAVE_EVERY = 1000  # collected events between two writes of the topic state to the store
 
@@ -50,8 +58,8 @@ class TopicRegistry:
         self.store = store
         self._warnings = warnings if warnings is not None else sys.stderr
         self._persist = store is not None and hasattr(store, "save_topic_state")
-        self._levels: dict[str, dict[str, Level]] = self._restored_levels()
-        self._times: dict[str, dict[str, int]] = self._restored_times()  # of the latest event
+        # topic -> alert id -> the latest state (OK ones too, while the run lasts)
+        self._states: dict[str, dict[str, TopicEvent]] = self._restored_states()
         self.collected: Counter = Counter()
         self._unsaved_counts: Counter = Counter()
         self._unsaved_states: dict[tuple[str, str], object] = {}
@@ -62,21 +70,38 @@ class TopicRegistry:
 
     # Collecting ------------------------------------------------------------------------------
 
-    def publish(self, topic: str, event: AlertEvent) -> None:
-        """Collect `event` in `topic` and pass it to the topic's handlers."""
+    def publish(self, topic: str, event: AlertEvent) -> AlertEvent | None:
+        """Collect `event` in `topic` and pass it to the topic's handlers; the event as the topic
+        collected it (None when publishing it would go round in a circle)."""
         if topic in self._publishing:
             chain = " -> ".join(self._publishing + [topic])
             self._report(f"topic {topic}", f"not publishing event {event.id!r} in a circle: {chain}")
-            return
-        levels = self._levels.setdefault(topic, {})
-        event = dataclasses.replace(event, topic=topic, previous_level=levels.get(event.id, Level.OK))
-        levels[event.id] = event.level
-        self._times.setdefault(topic, {})[event.id] = event.time
+            return None
+        event = self.collect(topic, event)
+        self.hand_out(topic, event)
+        return event
+
+    def collect(self, topic: str, event: AlertEvent) -> AlertEvent:
+        """Keep `event` as the latest state of its alert id in `topic` and count it; the event
+        with the topic's name and, as its previousLevel, the level the id had there."""
+        states = self._states.setdefault(topic, {})
+        previous = states.get(event.id)
+        event = dataclasses.replace(event, topic=topic,
+                                    previous_level=_level(previous) if previous is not None else Level.OK)
+        state = TopicEvent(event.id, event.level.name, event.message, event.details, event.time, event.duration)
+        states[event.id] = state
         self.collected[topic] += 1
-        self._remember(topic, event)
+        self._remember(topic, state, counted=True)
+        return event
+
+    def hand_out(self, topic: str, event: AlertEvent) -> None:
+        """Give a collected event to the handlers defined on `topic` whose match accepts it."""
+        subscribers = self._subscribers.get(topic)
+        if not subscribers:
+            return
         self._publishing.append(topic)
         try:
-            for subscriber in self._subscribers.get(topic, ()):
+            for subscriber in subscribers:
                 try:
                     wanted = subscriber.match(event)
                 except MatchError as error:
@@ -87,18 +112,36 @@ class TopicRegistry:
         finally:
             self._publishing.pop()
 
+    def open_topic(self, topic: str) -> None:
+        """A task with this (anonymous) topic starts: the topic exists from now on, with no event
+        yet if it has none, as Kapacitor's RestoreTopic makes it when an alert node starts."""
+        self._states.setdefault(topic, {})
+        if self._persist:
+            self.store.save_topic_state({topic: 0}, {})
+
+    def found_state(self, topic: str, alert_id: str) -> TopicEvent | None:
+        """The latest state of `alert_id` in `topic`, OK included (Kapacitor's EventState: an OK
+        state collected in this run is found; one from an earlier run was not kept)."""
+        return self._states.get(topic, {}).get(alert_id)
+
+    def update_state(self, topic: str, state: TopicEvent) -> None:
+        """Set the state of `state.id` in `topic` without collecting an event: no count, no
+        handler (Kapacitor's UpdateEvent, used to bring a task's topics in step)."""
+        self._states.setdefault(topic, {})[state.id] = state
+        self._remember(topic, state, counted=False)
+
     def level(self, topic: str, alert_id: str) -> Level:
         """The level of the latest event of `alert_id` in `topic` (OK when there is none)."""
-        return self._levels.get(topic, {}).get(alert_id, Level.OK)
+        state = self.found_state(topic, alert_id)
+        return _level(state) if state is not None else Level.OK
 
     def event_state(self, topic: str, alert_id: str) -> tuple[Level, int] | None:
         """The level and time of the latest event of `alert_id` in `topic` (kept from earlier
-        runs in the store, or collected in this one); None when it has none or it is OK. An
-        alert node starts a new group from it (Kapacitor's AlertService.EventState)."""
-        level = self._levels.get(topic, {}).get(alert_id, Level.OK)
-        if level == Level.OK:
+        runs in the store, or collected in this one); None when it has none or it is OK."""
+        state = self.found_state(topic, alert_id)
+        if state is None or _level(state) == Level.OK:
             return None
-        return level, self._times.get(topic, {}).get(alert_id, 0)
+        return _level(state), state.time
 
     def advance(self, now: int) -> None:
         """The replay clock reached `now` (aggregate handlers tick on it)."""
@@ -125,27 +168,19 @@ class TopicRegistry:
 
     # Internals -------------------------------------------------------------------------------
 
-    def _remember(self, topic: str, event: AlertEvent) -> None:
+    def _remember(self, topic: str, state: TopicEvent, counted: bool) -> None:
         if not self._persist:
             return
-        from tickpy.store import TopicEvent
-
-        self._unsaved_counts[topic] += 1
-        self._unsaved_states[(topic, event.id)] = TopicEvent(
-            event.id, event.level.name, event.message, event.details, event.time, event.duration)
+        if counted:
+            self._unsaved_counts[topic] += 1
+        self._unsaved_states[(topic, state.id)] = state
         if sum(self._unsaved_counts.values()) >= SAVE_EVERY:
             self.save()
 
-    def _restored_levels(self) -> dict[str, dict[str, Level]]:
+    def _restored_states(self) -> dict[str, dict[str, TopicEvent]]:
         if not self._persist or not hasattr(self.store, "all_topic_events"):
             return {}
-        return {topic: {event.id: Level[event.level] for event in events if event.level in Level.__members__}
-                for topic, events in self.store.all_topic_events().items()}
-
-    def _restored_times(self) -> dict[str, dict[str, int]]:
-        if not self._persist or not hasattr(self.store, "all_topic_events"):
-            return {}
-        return {topic: {event.id: event.time for event in events}
+        return {topic: {event.id: event for event in events if event.level in Level.__members__}
                 for topic, events in self.store.all_topic_events().items()}
 
     def _load_handlers(self) -> None:
@@ -171,3 +206,7 @@ class TopicRegistry:
     def _note(self, text: str) -> None:
         if self._warnings is not None:
             print(f"tickpy: warning: {text}", file=self._warnings)
+
+
+def _level(state: TopicEvent) -> Level:
+    return Level[state.level]

@@ -1,7 +1,8 @@
 """`tickpy delete tasks NAME...`, `delete topics TOPIC...`, `delete topic-handlers TOPIC ID...`.
 
 As in Kapacitor (cmd/kapacitor/main.go doDelete) names may be globs, and handlers are named by
-their topic first. Deleting a topic forgets its events and count; its handlers stay."""
+their topic first. Deleting a topic forgets its events and count; its handlers stay. Deleting an
+enabled task also deletes its anonymous topics (`main:TASK:alert2`, see tickpy/store.py)."""
 
 from tickpy.commands.common import (EXIT_OK, add_home_argument, expand_names, expand_task_names, open_store_for,
                                     reports_errors)

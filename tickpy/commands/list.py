@@ -4,7 +4,8 @@
 - tasks: ID (as wide as the longest id, at least 2, plus one), then Type, Status and Executing
   in 10 columns each, then the dbrps; sorted by id. tickpy has no server: a task "executes"
   when it is enabled, i.e. when `tickpy run` would run it.
-- topics: ID, Level (at least 8 wide plus one), Collected right-aligned in 10.
+- topics: ID, Level (at least 8 wide plus one), Collected right-aligned in 10. Anonymous topics
+  (`main:TASK:alert2`) are listed, except a disabled task's, as Kapacitor lists the topics open.
 - topic-handlers [TOPIC-PATTERN [ID-PATTERN...]]: Topic, ID, Kind, each at least 10 wide plus one.
 Patterns are globs; without one everything is listed.
 """

@@ -77,6 +77,7 @@ def _run(args: argparse.Namespace) -> int:
         task = build_task(program, name, services, source_name, template_vars)
         task.dbrps += [dbrp for dbrp in dbrps if dbrp not in task.dbrps]
         tasks.append(task)
+    _open_anonymous_topics(tasks, services.topics)
     progress = terminal_progress if sys.stderr.isatty() and _is_large(args.replay) else None
     try:
         replay(args.replay, tasks, services, args.precision, progress, args.dbrp or ("", ""))
@@ -97,6 +98,15 @@ def _run(args: argparse.Namespace) -> int:
         for hint in _unrouted_hints(tasks, services.report.points_read):
             print(hint, file=sys.stderr)
     return EXIT_OK
+
+
+def _open_anonymous_topics(tasks: list, topics) -> None:
+    """Each alert node with handlers has its anonymous topic from the moment its task starts,
+    events or not, as Kapacitor's alert node restores it when it starts (alert.go runAlert)."""
+    for task in tasks:
+        for node in task.alert_nodes:
+            if node.anon_topic:
+                topics.open_topic(node.anon_topic)
 
 
 def _event_writer(out):

@@ -7,16 +7,20 @@ event in Kapacitor's JSON shape and passes it to the handlers, to the topic and 
 listeners. The point it sends on to its children carries the `levelTag`/`idTag`/`levelField`/...
 additions.
 
-With `.topic()`, a group seen for the first time starts from the level its alert id has in the
-topic (kept in the store by an earlier run), as Kapacitor restores alert state when it restarts.
+A node with handlers has an anonymous topic (`main:TASK:alert2`, tickpy/alert/anonymous.py)
+where each of its events is collected before its handlers get it, as in Kapacitor; the event's
+previousLevel is the level its id had there. A group seen for the first time starts from the
+state its alert id has in the anonymous topic, or else in the `.topic()` one (kept in the store
+by an earlier run), as Kapacitor restores alert state when it restarts (alert.go restoreEvent).
 
-previousLevel is the level of the last event *sent* for the same id (Kapacitor takes it from the
-topic's stored state, which only sees events that were sent), so a recovery suppressed by
-`noRecoveries` leaves the previous level where it was.
+Without an anonymous topic, previousLevel is the level of the last event *sent* for the same id
+(Kapacitor takes it from the topic's state, which only sees events that were sent), so a recovery
+suppressed by `noRecoveries` leaves the previous level where it was.
 """
 
 from __future__ import annotations
 
+from tickpy.alert.anonymous import anonymous_topic
 from tickpy.alert.event import AlertEvent, Level, format_time
 from tickpy.alert.state import AlertRules, AlertState
 from tickpy.alert.templates import AlertTemplates
@@ -49,6 +53,11 @@ class AlertNode(Node):
         self.alerts_by_level = {level: 0 for level in Level}
         self.all_points = False  # `.all()`: a batch is only as bad as its best point
         rules.on_error = self._count_level_error
+
+    @property
+    def anon_topic(self) -> str:
+        """The node's anonymous topic; "" when it has no handlers (Kapacitor's hasAnonTopic)."""
+        return anonymous_topic(self.task_name, self.id) if self.handlers else ""
 
     def point(self, point: Point) -> None:
         self.points_in += 1
@@ -115,21 +124,39 @@ class AlertNode(Node):
         return state
 
     def _new_state(self, subject, time: int) -> AlertState:
-        """A new group's state. With a topic, it starts from the level its alert id has there
+        """A new group's state. It starts from the state its alert id has in the node's topics
         (Kapacitor's restoreEventState, alert.go): an alert an earlier run left CRITICAL starts
-        CRITICAL, so its recovery is sent, with that level as its previous level."""
+        CRITICAL, so its recovery is sent, with that level as its previous level, and its
+        duration counts from the kept event."""
         state = AlertState(self.rules)
         topics = self.services.topics
-        if not self.topic or topics is None:
+        if topics is None or not (self.topic or self.handlers):
             return state
         alert_id = (self.templates.render_id(self.task_name, subject) if self.templates.id_is_default
                     else self._checked_id(subject))
-        restored = topics.event_state(self.topic, alert_id) if alert_id is not None else None
-        if restored is not None:
-            level, triggered = restored
-            state.restore(time, level, triggered)
+        restored = self._restored_state(topics, alert_id) if alert_id is not None else None
+        if restored is not None and restored.level != "OK":
+            level = Level[restored.level]
+            state.restore(time, level, restored.time)
             self._last_sent_level.setdefault(alert_id, level)
         return state
+
+    def _restored_state(self, topics, alert_id: str):
+        """The state `alert_id` had, as Kapacitor's restoreEvent finds it: the anonymous topic's
+        takes precedence over the `.topic()` one. When both have one and the levels differ, the
+        named topic is set to the anonymous one's state; when only the named topic has one, the
+        anonymous topic (if the node has one) is set to it."""
+        anon_topic = self.anon_topic
+        anon = topics.found_state(anon_topic, alert_id) if anon_topic else None
+        named = topics.found_state(self.topic, alert_id) if self.topic else None
+        anon_level = anon.level if anon is not None else "OK"
+        named_level = named.level if named is not None else "OK"
+        if anon_level != named_level:
+            if anon is not None and named is not None:
+                topics.update_state(self.topic, anon)
+            elif named is not None and anon_topic:
+                topics.update_state(anon_topic, named)
+        return anon if anon is not None else named
 
     def _event(self, subject: Point, level: Level, duration: int, series: list[dict]) -> AlertEvent | None:
         """The event for `subject`: the point, or for a batch a point standing for it (the
@@ -156,13 +183,22 @@ class AlertNode(Node):
         )
 
     def _send(self, event: AlertEvent) -> None:
+        """Collect the event in the anonymous topic (which gives it its previousLevel), hand it
+        to the run's listeners, the node's handlers and any handler defined on the anonymous
+        topic, then publish it to the `.topic()` one (Kapacitor's handleEvent order)."""
         self.alerts_by_level[event.level] += 1
+        topics = self.services.topics
+        anon_topic = self.anon_topic if topics is not None else ""
+        if anon_topic:
+            event = topics.collect(anon_topic, event)
         for listener in self.services.event_listeners:
             listener(event)
         for handler in self.handlers:
             handler.handle(event)
-        if self.topic and self.services.topics is not None:
-            self.services.topics.publish(self.topic, event)
+        if anon_topic:
+            topics.hand_out(anon_topic, event)
+        if self.topic and topics is not None:
+            topics.publish(self.topic, event)
 
     def _augmented(self, point: Point, event: AlertEvent) -> Point:
         point = point.copy()
