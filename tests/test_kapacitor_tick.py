@@ -1039,3 +1039,19 @@ def test_duration_overflow_wraps_as_in_go():
 ])
 def test_comments_kapacitor_drops_or_moves(script, expected):
     assert format_source(script) == expected
+
+
+@pytest.mark.parametrize("script, message", [
+    # tick/eval.go evalUnary prints the operand's value with %v, after evaluating it.
+    ("var x = !-3", "invalid arugument to '!' -3"),
+    ("var x = !-1.5", "invalid arugument to '!' -1.5"),
+    ("var x = !-2h", "invalid arugument to '!' -2h0m0s"),
+    ("var y = 2\nvar x = !(y * 3)", "invalid arugument to '!' 6"),
+    # A define-time expression fails as the lambda evaluator fails (tick/stateful).
+    ("var x = 1 / 0", "runtime error: integer divide by zero"),
+    ("var x = 5 + 2.0", "mismatched type to binary operator. got int + float. see bool(), int(), float(), "
+                        "string(), duration()"),
+])
+def test_define_time_errors(script, message):
+    errors = [p for p in check(parse(script)) if p.severity == ERROR]
+    assert [p.message for p in errors] == [message]

@@ -704,6 +704,9 @@ def _is_number_literal(node: ast.Node) -> bool:
 def _go_value_text(value: Value) -> str:
     """The operand as Go's `%v` prints it, for a literal (directly or through a var); other
     values (nodes, lambdas, lists) print as Go pointers there, so they are named by kind."""
+    constant = value.constant
+    if type(constant) in (bool, int, float, str, Duration):
+        return _go_text_of_constant(constant)
     source = value.source
     if isinstance(source, ast.String):
         return source.value
@@ -718,6 +721,19 @@ def _go_value_text(value: Value) -> str:
         from tickpy.template.gotime import duration_string
         return duration_string(source.nanoseconds)
     return KIND_WORDS.get(value.kind, value.kind)
+
+
+def _go_text_of_constant(constant) -> str:
+    """A computed value as Go's `%v` prints it (`-3`, `-1.5`, `-2h0m0s`, `true`)."""
+    if isinstance(constant, bool):
+        return "true" if constant else "false"
+    if isinstance(constant, Duration):
+        from tickpy.template.gotime import duration_string
+        return duration_string(constant)
+    if isinstance(constant, float):
+        from tickpy.template.gofmt import format_float_g
+        return format_float_g(constant)
+    return str(constant)
 
 
 def _suggestion(name: str, candidates: Iterable[str], others: Iterable[str] = (),
