@@ -246,15 +246,13 @@ def services_for(config, *, dry_run: bool = False, out=None, max_attempts: int =
     return services
 
 
-class TCPRecorder:
-    """A TCP server on 127.0.0.1 that keeps what each connection sent, as Kapacitor's
-    alerttest.NewTCPServer does, for the tcp handler's tests."""
+class LocalTCPServer:
+    """A TCP server on 127.0.0.1, on a port of its own, that hands each connection it accepts to
+    `handle()` on its serving thread, until `close()`."""
 
     def __init__(self):
         self.server = socket.create_server(("127.0.0.1", 0))
         self.address = "127.0.0.1:%d" % self.server.getsockname()[1]
-        self.connections: list[bytes] = []
-        self.arrived = threading.Condition()
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
@@ -264,13 +262,39 @@ class TCPRecorder:
                 connection, _ = self.server.accept()
             except OSError:
                 return
-            with connection:
-                chunks = []
-                while chunk := connection.recv(65536):
-                    chunks.append(chunk)
-            with self.arrived:
-                self.connections.append(b"".join(chunks))
-                self.arrived.notify_all()
+            self.handle(connection)
+
+    def handle(self, connection: socket.socket) -> None:
+        connection.close()
+
+    def close(self) -> None:
+        """Stop accepting (shutdown wakes the accept() that close() alone would leave waiting)
+        once the connection being handled, if any, is done."""
+        try:
+            self.server.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.thread.join(5)
+        self.server.close()
+
+
+class TCPRecorder(LocalTCPServer):
+    """Keeps what each connection sent, as Kapacitor's alerttest.NewTCPServer does, for the tcp
+    handler's tests."""
+
+    def __init__(self):
+        self.connections: list[bytes] = []
+        self.arrived = threading.Condition()
+        super().__init__()
+
+    def handle(self, connection: socket.socket) -> None:
+        with connection:
+            chunks = []
+            while chunk := connection.recv(65536):
+                chunks.append(chunk)
+        with self.arrived:
+            self.connections.append(b"".join(chunks))
+            self.arrived.notify_all()
 
     def wait_for(self, count: int) -> list[bytes]:
         """The connections once `count` have been read (a connection can still be waiting to be
@@ -278,13 +302,3 @@ class TCPRecorder:
         with self.arrived:
             self.arrived.wait_for(lambda: len(self.connections) >= count, timeout=10)
             return list(self.connections)
-
-    def close(self) -> None:
-        """Stop accepting (shutdown wakes the accept() that close() alone would leave waiting)
-        once the connection being read, if any, is kept."""
-        try:
-            self.server.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.thread.join(5)
-        self.server.close()

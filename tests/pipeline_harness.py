@@ -84,6 +84,20 @@ class Run:
         return self
 
 
+def run_script(script: str, lines: list[str]):
+    """Replay `lines` through `script`; returns (capture of the last node's output, task)."""
+    run = Run(script)
+    capture = run.capture_after(run.task.nodes[-1].id)
+    run.replay(lines)
+    return capture, run.task
+
+
+def replay_srpl(script: str, data: str) -> Capture:
+    """What the last node of `script` emits when a recording's `measurement,tags fields SECONDS`
+    lines are replayed, moved as `kapacitor_lines()` moves them."""
+    return run_script(script, kapacitor_lines(data))[0]
+
+
 class _Unfinished:
     """A task whose data has not ended yet: what the replay sees, without `finish()`."""
 

@@ -23,7 +23,7 @@ import threading
 
 import pytest
 
-from fake_services import TCPRecorder, load_config_text, services_for
+from fake_services import LocalTCPServer, TCPRecorder, load_config_text, services_for
 from kapacitor_recordings import (ALERT_RECORDING, ALERT_SIGMA_RECORDING, CPU_TOTAL, SERVER_A_WINDOWS,
                                   STATE_CHANGES_ONLY, feed_means, recording)
 from pipeline_harness import SECOND, Capture, at, kapacitor_lines
@@ -357,24 +357,17 @@ stream
 # -- a post that times out -------------------------------------------------------------------------
 
 
-class HeldServer:
+class HeldServer(LocalTCPServer):
     """An HTTP server on 127.0.0.1 that accepts connections and answers only once released, as
     the Go test's server that sleeps before answering."""
 
     def __init__(self):
         self.release = threading.Event()
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.url = "http://127.0.0.1:%d" % self.server.getsockname()[1]
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        super().__init__()
+        self.url = f"http://{self.address}"
 
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self.server.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._hold, args=(connection,), daemon=True).start()
+    def handle(self, connection: socket.socket) -> None:
+        threading.Thread(target=self._hold, args=(connection,), daemon=True).start()
 
     def _hold(self, connection: socket.socket) -> None:
         with connection:
@@ -386,12 +379,7 @@ class HeldServer:
 
     def close(self) -> None:
         self.release.set()
-        try:
-            self.server.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.thread.join(5)
-        self.server.close()
+        super().close()
 
 
 def test_batch_alert_post_timeout(tmp_path):
@@ -444,6 +432,16 @@ def alert_data(*, id_: str, level: str, previous: str, second: int, duration: in
                              "values": [[stamp, *row["fields"].values()]]}]},
         "previousLevel": previous, "recoverable": recoverable,
     }
+
+
+def server_a_value_events(events: list[tuple], *, tags: dict, details: str = "details",
+                          recoverable: bool = True) -> list[dict]:
+    """The alert.Data of each (level, previous level, second, duration in seconds, value) of the
+    alerts on serverA's value: id kapacitor/cpu/serverA, one series row with a `value` column."""
+    return [alert_data(id_="kapacitor/cpu/serverA", level=level, previous=previous, second=second,
+                       duration=duration, details=details, recoverable=recoverable,
+                       row={"tags": tags, "fields": {"value": value}})
+            for level, previous, second, duration, value in events]
 
 
 def test_stream_alert(fake, tmp_path):
@@ -504,20 +502,14 @@ stream
         .post('{fake.base_url}')
 """
     capture = run_script(tmp_path, script, lines=NO_RECOVERIES_LINES, task_name="TestStream_Alert_NoRecoveries")
-
-    def event(level, previous, second, duration, value):
-        return alert_data(id_="kapacitor/cpu/serverA", level=level, previous=previous, second=second,
-                          duration=duration, recoverable=False,
-                          row={"tags": {"host": "serverA"}, "fields": {"value": value}})
-
-    assert [r.json() for r in fake.requests] == [
-        event("WARNING", "OK", 0, 0, 7),
-        event("INFO", "WARNING", 2, 0, 6),
-        event("WARNING", "INFO", 3, 1, 7),
-        event("WARNING", "WARNING", 4, 2, 7),
-        event("CRITICAL", "WARNING", 5, 3, 8),
-        event("INFO", "CRITICAL", 7, 0, 6),
-    ]
+    assert [r.json() for r in fake.requests] == server_a_value_events([
+        ("WARNING", "OK", 0, 0, 7),
+        ("INFO", "WARNING", 2, 0, 6),
+        ("WARNING", "INFO", 3, 1, 7),
+        ("WARNING", "WARNING", 4, 2, 7),
+        ("CRITICAL", "WARNING", 5, 3, 8),
+        ("INFO", "CRITICAL", 7, 0, 6),
+    ], tags={"host": "serverA"}, details="", recoverable=False)
     # httpOut's last result: the INFO point at 7s, passed on unchanged
     last = capture.points[-1]
     assert (last.time, last.tags, last.fields) == (at(7), {"host": "serverA"}, {"value": 6})
@@ -554,12 +546,6 @@ stream
         .critReset(lambda: "value" < critResetThreshold)
         .post('{url}')
 """
-
-
-def _usage_event(level, previous, second, duration, value):
-    return alert_data(id_="kapacitor/cpu/serverA", level=level, previous=previous, second=second,
-                      duration=duration, details="details",
-                      row={"tags": {"host": "serverA", "type": "usage"}, "fields": {"value": value}})
 
 
 @pytest.mark.parametrize("resets, values, expected", [
@@ -605,7 +591,7 @@ def test_stream_alert_with_reset(fake, tmp_path, request, resets, values, expect
     capture = run_script(tmp_path, _with_reset_script(fake.base_url, resets),
                          lines=server_a_lines(values, tags="type=usage,host=serverA"),
                          task_name=request.node.callspec.id)
-    assert [r.json() for r in fake.requests] == [_usage_event(*event) for event in expected]
+    assert [r.json() for r in fake.requests] == server_a_value_events(expected, tags={"host": "serverA", "type": "usage"})
     last = capture.points[-1]
     assert (last.time, last.tags, last.fields) == (
         at(len(values) - 1), {"host": "serverA", "level": "OK", "id": "kapacitor/cpu/serverA", "type": "usage"},
@@ -635,19 +621,13 @@ stream
         .post('{fake.base_url}')
 """
     capture = run_script(tmp_path, script, lines=lines, task_name="TestStream_AlertDuration")
-
-    def event(level, previous, second, duration, value):
-        return alert_data(id_="kapacitor/cpu/serverA", level=level, previous=previous, second=second,
-                          duration=duration, details="details",
-                          row={"tags": {"host": "serverA", "type": "idle"}, "fields": {"value": value}})
-
-    assert [r.json() for r in fake.requests] == [
-        event("CRITICAL", "OK", 0, 0, 9),
-        event("WARNING", "CRITICAL", 2, 2, 8),
-        event("OK", "WARNING", 4, 4, 6),
-        event("WARNING", "OK", 5, 0, 8),
-        event("OK", "WARNING", 8, 3, 3),
-    ]
+    assert [r.json() for r in fake.requests] == server_a_value_events([
+        ("CRITICAL", "OK", 0, 0, 9),
+        ("WARNING", "CRITICAL", 2, 2, 8),
+        ("OK", "WARNING", 4, 4, 6),
+        ("WARNING", "OK", 5, 0, 8),
+        ("OK", "WARNING", 8, 3, 3),
+    ], tags={"host": "serverA", "type": "idle"})
     # httpOut's last result: the OK point at 8s with duration 3s
     last = capture.points[-1]
     assert (last.time, last.tags, last.fields) == (

@@ -149,8 +149,8 @@ def test_batch_group_by(dimensions, expected):
 # ---------------------------------------------------------------------------------------------
 # Batch tests: join
 
-# The two queries of TestBatch_Join and its variants (mean of cpu0, mean of cpu1, every 2s)
-CPU_JOIN_SCRIPT = """var cpu0 = stream
+# The two queries of TestBatch_Join and its variants (mean of cpu0, mean of cpu1, every 2s), joined
+CPU_JOIN = """var cpu0 = stream
     |from()
 
 var cpu1 = stream
@@ -159,7 +159,9 @@ var cpu1 = stream
 cpu0
     |join(cpu1)
         .as('cpu0', 'cpu1')
-        PROPERTIES
+"""
+
+CPU_JOIN_SCRIPT = CPU_JOIN + """        PROPERTIES
     |count('FIELD')
     |window()
         .period(20s)
@@ -214,16 +216,7 @@ errorsByServiceGlobal
 # Same queries over TestBatch_Join_Fill's recordings, which miss some times: an inner join drops
 # them, fill(100.0) keeps them (tests/test_nodes_combine.py runs the same scripts on windows of the
 # same points)
-JOIN_FILL_SCRIPT = """var cpu0 = stream
-    |from()
-
-var cpu1 = stream
-    |from()
-
-cpu0
-    |join(cpu1)
-        .as('cpu0', 'cpu1')
-        FILL
+JOIN_FILL_SCRIPT = CPU_JOIN + """        FILL
     |eval(lambda: "cpu0.mean" + "cpu1.mean")
         .as('cpu')
     |sum('cpu')

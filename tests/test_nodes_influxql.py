@@ -15,8 +15,8 @@ import pytest
 
 from conftest import run_tickpy
 from kapacitor_recordings import SERVER_A_WINDOWS
+from pipeline_harness import at, kapacitor_lines, replay_srpl, run_script
 from tickpy.lang.errors import TickError
-from test_nodes_window import at, replay_srpl, run_script, srpl_lines
 
 # integrations/testdata/TestStream_InfluxQL_Float.srpl
 FLOAT_DATA = """
@@ -59,15 +59,7 @@ SCRIPT = SERVER_A_WINDOWS + """    |{call}
 # The same window with a second child: the window then holds its points and emits whole batches
 # instead of handing each point to the aggregate as it arrives (window.py's shortcut); results
 # must not differ.
-HELD_SCRIPT = """var windowed = stream
-    |from()
-        .measurement('cpu')
-        .where(lambda: "host" == 'serverA')
-        .groupBy('host')
-    |window()
-        .period(10s)
-        .every(10s)
-windowed
+HELD_SCRIPT = "var windowed = " + SERVER_A_WINDOWS + """windowed
     |log()
 windowed
     |{call}
@@ -199,7 +191,7 @@ def test_missing_field_gives_nothing_and_counts_errors(held):
     # TestStream_InfluxQLNodeMissingValue_Batch: mean of a field no point has emits nothing.
     # Problems are counted for emitted windows only: Kapacitor reads a batch when it is emitted.
     capture, task = run_script((HELD_SCRIPT if held else SCRIPT).format(call="mean('nope')"),
-                               srpl_lines(FLOAT_DATA))
+                               kapacitor_lines(FLOAT_DATA))
     assert capture.received == []
     mean = next(node for node in task.nodes if node.kind == "mean")
     assert mean.errors == 10
@@ -209,13 +201,13 @@ def test_missing_field_gives_nothing_and_counts_errors(held):
 def test_count_of_empty_batch_is_zero():
     # count and sum accept empty batches (IsEmptyOK): a window whose points all lack the field
     # still gives count 0 (Kapacitor assumes a float field when no point tells the type).
-    capture, _ = run_script(SCRIPT.format(call="count('nope')"), srpl_lines(FLOAT_DATA))
+    capture, _ = run_script(SCRIPT.format(call="count('nope')"), kapacitor_lines(FLOAT_DATA))
     (point,) = capture.points
     assert point.fields == {"count": 0} and point.time == END
 
 
 def test_wrong_function_for_the_type_is_an_error():
-    capture, task = run_script(SCRIPT.format(call="mean('value')"), srpl_lines(STRING_DATA))
+    capture, task = run_script(SCRIPT.format(call="mean('value')"), kapacitor_lines(STRING_DATA))
     assert capture.received == []
     mean = next(node for node in task.nodes if node.kind == "mean")
     assert any("cannot apply mean to string field" in m for m in mean.error_messages)
@@ -491,7 +483,7 @@ cpu,host=serverA value=7i 0000000002
 cpu,host=serverA value=3 0000000003
 cpu,host=serverA value=9 0000000010
 """
-    capture, task = run_script((HELD_SCRIPT if held else SCRIPT).format(call="mean('value')"), srpl_lines(data))
+    capture, task = run_script((HELD_SCRIPT if held else SCRIPT).format(call="mean('value')"), kapacitor_lines(data))
     (point,) = capture.points
     assert point.fields == {"mean": 2.0}
     mean = next(node for node in task.nodes if node.kind == "mean")
@@ -512,7 +504,7 @@ cpu,host=serverA value=2i 0000000001
 cpu,host=serverA value=9i 0000000010
 """
     call = "eval(lambda: duration(\"value\", 1s)).as('d')\n    |sum('d')"
-    _, task = run_script((HELD_SCRIPT if held else SCRIPT).format(call=call), srpl_lines(data))
+    _, task = run_script((HELD_SCRIPT if held else SCRIPT).format(call=call), kapacitor_lines(data))
     total = next(node for node in task.nodes if node.kind == "sum")
     assert total.error_messages == {
         "failed to aggregate point in batch: field d has wrong type: got time.Duration exp int64": 2}

@@ -2,8 +2,8 @@
 
 Expected outputs follow Kapacitor's integration tests (integrations/streamer_test.go, data from
 integrations/testdata/*.srpl), each test naming the Go test. Kapacitor's harness puts the data's
-first second at 1971-01-01T00:00:00Z; `replay_srpl` does the same. Its tests read the *last*
-output of httpOut, so they compare the last batch emitted.
+first second at 1971-01-01T00:00:00Z; `replay_srpl` (tests/pipeline_harness.py) does the same.
+Its tests read the *last* output of httpOut, so they compare the last batch emitted.
 """
 
 from __future__ import annotations
@@ -12,28 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline_harness import SECOND, Capture, Run, at, kapacitor_lines
+from pipeline_harness import SECOND, Capture, at, kapacitor_lines, replay_srpl, run_script
 from tickpy.data.point import Point
 from tickpy.data.values import go_truncate
 from tickpy.lang.errors import TickError
 from tickpy.pipeline.grouping import group_tags, grouping_from_dimensions
 from tickpy.pipeline.nodes.influxql import InfluxQLNode
 from tickpy.pipeline.nodes.window import WindowNode
-
-srpl_lines = kapacitor_lines
-
-
-def run_script(script: str, lines: list[str]):
-    """Replay `lines` through `script`; returns (capture of the last node's output, task)."""
-    run = Run(script)
-    capture = run.capture_after(run.task.nodes[-1].id)
-    run.replay(lines)
-    return capture, run.task
-
-
-def replay_srpl(script: str, data: str):
-    return run_script(script, srpl_lines(data))[0]
-
 
 def rows(batch):
     return [(p.time, p.fields["value"]) for p in batch.points]
@@ -282,7 +267,7 @@ def test_invalid_windows_are_refused(properties, message):
 
 
 def test_window_counts_points_in_and_batches_out():
-    _, task = run_script(SERVER_A + "        .period(10s)\n        .every(10s)\n", srpl_lines(WINDOW_DATA))
+    _, task = run_script(SERVER_A + "        .period(10s)\n        .every(10s)\n", kapacitor_lines(WINDOW_DATA))
     window = next(node for node in task.nodes if node.kind == "window")
     assert window.points_in == 12 and window.points_out == 1
 
