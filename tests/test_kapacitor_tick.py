@@ -1055,3 +1055,43 @@ def test_comments_kapacitor_drops_or_moves(script, expected):
 def test_define_time_errors(script, message):
     errors = [p for p in check(parse(script)) if p.severity == ERROR]
     assert [p.message for p in errors] == [message]
+
+
+def lambda_outcome(text, fields, predicate):
+    """What Kapacitor's Eval (an eval node) or EvalBool (where, alert levels) gives: the value,
+    or the error's text."""
+    from tickpy.data.point import Point
+    from tickpy.expr.compile import compile_lambda
+    from tickpy.expr.types import EvalError
+
+    (declaration,) = parse(f"var x = lambda: {text}").statements
+    compiled = compile_lambda(declaration.value)
+    try:
+        point = Point("m", {}, fields, 0)
+        return compiled.predicate(point) if predicate else compiled(point)
+    except EvalError as error:
+        return error.message
+
+
+GUARD = "TypeGuard: expression returned unexpected type {}, expected {}"
+
+
+# EvalUnaryNode.EvalBool: the node's type (its operand's, for "-") decides, and only a boolean
+# passes; Eval fails at the root for a regex before asking the node (the expected outcomes are
+# those of tick/stateful run on the same expressions).
+@pytest.mark.parametrize("text, fields, predicate, expected", [
+    ('-"s"', {"s": "abc"}, True, GUARD.format("string", "boolean")),
+    ('-"s"', {"s": "abc"}, False, GUARD.format("invalid type", "string")),
+    ("-'a'", {}, True, GUARD.format("string", "boolean")),
+    ('-"m"', {}, True, GUARD.format("missing", "boolean")),
+    ('-"m"', {}, False, 'reference "m" is missing value'),
+    ("!(-/a/)", {}, True, GUARD.format("regex", "boolean")),
+    ("!(-/a/)", {}, False, GUARD.format("regex", "boolean")),
+    ("-/a/", {}, False, "expression returned unexpected type regex"),
+    ('!(-"s")', {"s": "abc"}, False, GUARD.format("string", "boolean")),
+    ('!(-"b")', {"b": True}, True, True),
+    ('-"b"', {"b": True}, True, False),
+    ('-"i"', {"i": 5}, True, GUARD.format("int", "boolean")),
+])
+def test_unary_node_types(text, fields, predicate, expected):
+    assert lambda_outcome(text, fields, predicate) == expected

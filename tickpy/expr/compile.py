@@ -585,21 +585,7 @@ class _Compiler:
         operand_type = static_type(node.operand)
         result = self.w.temp()
         if node.operator == "!":
-            # EvalBool of the operand, no Type() first: a reference reports itself missing
-            if operand_type is B:
-                value = self.emit_value(node.operand)
-            elif isinstance(node.operand, ast.Reference):
-                value = self.emit_value(node.operand)
-                missing = self.w.constant(f'reference "{node.operand.name}" is missing value')
-                self.w.line(f"if type({value}) is not bool:")
-                self.w.line(f"    if {value} is None: raise EvalError({missing})")
-                self.w.line(f"    raise _guard(bool, type({value}))")
-            else:
-                self.emit_type(node.operand)
-                value = self.emit_value(node.operand)
-                self.w.line(f"if type({value}) is not bool:")
-                self.w.line(f"    raise _guard(bool, type({value}))")
-            self.w.line(f"{result} = not {value}")
+            self.w.line(f"{result} = not {self.emit_bool(node.operand)}")
             return result
         value = self.emit_value(node.operand)
         negations = {I: f"_ineg({value})", F: f"-{value}", D: f"Duration(_ineg({value}))",
@@ -622,6 +608,44 @@ class _Compiler:
             name = self.w.constant(f'reference "{node.operand.name}" is missing value')
             self.w.line(f"    if {actual} is NoneType: raise EvalError({name})")
         self.w.line(f"    raise _guard({actual}, InvalidType)")
+        return result
+
+    def emit_bool(self, node: ast.Node) -> str:
+        """Emit Kapacitor's EvalBool of a node, as "!" and a predicate ask for it."""
+        if isinstance(node, ast.Unary):
+            return self.emit_unary_bool(node)
+        if static_type(node) is B:
+            return self.emit_value(node)
+        if isinstance(node, ast.Reference):  # no Type() first: a reference reports itself missing
+            value = self.emit_value(node)
+            missing = self.w.constant(f'reference "{node.name}" is missing value')
+            self.w.line(f"if type({value}) is not bool:")
+            self.w.line(f"    if {value} is None: raise EvalError({missing})")
+            self.w.line(f"    raise _guard(bool, type({value}))")
+            return value
+        self.emit_type(node)
+        value = self.emit_value(node)
+        self.w.line(f"if type({value}) is not bool:")
+        self.w.line(f"    raise _guard(bool, type({value}))")
+        return value
+
+    def emit_unary_bool(self, node: ast.Unary) -> str:
+        """EvalBool of a unary node (eval_unary_node.go): its type decides, not its operator.
+        The type is the constant one ("!" is boolean; "-" has its operand's) or else the
+        operand's Type(); a boolean is negated whichever the operator, anything else fails the
+        type guard: `-TRUE` is false, `!(-/a/)` fails with "regex, expected boolean"."""
+        result = self.w.temp()
+        known = static_type(node)
+        if known is B:
+            self.w.line(f"{result} = not {self.emit_bool(node.operand)}")
+            return result
+        if known is not None:
+            self.w.line(f"raise _guard(bool, {_TYPE_CODE[known]})")
+            return result
+        actual = self.emit_type(node.operand)
+        self.w.line(f"if {actual} is not bool:")
+        self.w.line(f"    raise _guard(bool, {actual})")
+        self.w.line(f"{result} = not {self.emit_bool(node.operand)}")
         return result
 
     def emit_binary(self, node: ast.Binary) -> str:
@@ -773,6 +797,42 @@ class _Compiler:
         self._patterns: dict[int, Pattern] = {}
         self.prepare(expression)
         w = self.w
+        self.emit_references()
+        if isinstance(expression, ast.Unary):
+            # Eval asks the root's Type() and has no Eval for a regex or a time: it fails before
+            # asking the unary node for its value (expr.go Eval).
+            root = self.emit_type(expression)
+            w.line(f"if {root} is Pattern or {root} is Timestamp:")
+            w.line(f"    raise _unexpected_type({root})")
+        elif static_type(expression) is None:
+            self.emit_type(expression)  # Kapacitor calls Type() on the root first
+        value = self.emit_value(expression)
+        root_type = static_type(expression)
+        body = w.lines
+        site = w.constant(_root_value_site(expression))
+        value_return = (f"return {value}" if root_type in _EVAL_RESULT_TYPES
+                        else f"return {value} if type({value}) in _RESULTS else _not_a_value({value}, {site})")
+        bool_return = (f"return {value}" if root_type is B
+                       else f"return {value} if type({value}) is bool else _not_a_bool({value}, {site})")
+        bodies = [("evaluate", body, value_return), ("predicate", body, bool_return)]
+        if isinstance(expression, ast.Unary):
+            # EvalBool goes straight to the unary node, which decides by its type (no Type() of
+            # the root first, no value computed as Eval would).
+            w.lines = []
+            self.emit_references()
+            bodies[1] = ("predicate", w.lines, f"return {self.emit_unary_bool(expression)}")
+        parameters = [f"k{i}" for i in range(len(w.constants))] + [f"s{i}" for i in range(len(self.stateful))]
+        lines = [f"def _factory({', '.join(parameters)}):"]
+        for name, lines_of_body, epilogue in bodies:
+            lines.append(f"    def {name}(point):")
+            lines.extend("    " + line for line in lines_of_body)
+            lines.append("        " + epilogue)
+        lines.append("    return evaluate, predicate")
+        return "\n".join(lines) + "\n"
+
+    def emit_references(self) -> None:
+        """Read each referenced field or tag from the point into its local."""
+        w = self.w
         single = len(self.references) == 1
         fields, tags = ("point.fields", "point.tags") if single else ("fields", "tags")
         if not single and self.references:
@@ -791,24 +851,6 @@ class _Compiler:
             w.line("else:")
             w.line(f"    if {key} in {tags}:")
             w.line(f"        raise _collision({key})")
-        if static_type(expression) is None:
-            self.emit_type(expression)  # Kapacitor calls Type() on the root first
-        value = self.emit_value(expression)
-        root_type = static_type(expression)
-        body = w.lines
-        site = w.constant(_root_value_site(expression))
-        value_return = (f"return {value}" if root_type in _EVAL_RESULT_TYPES
-                        else f"return {value} if type({value}) in _RESULTS else _not_a_value({value}, {site})")
-        bool_return = (f"return {value}" if root_type is B
-                       else f"return {value} if type({value}) is bool else _not_a_bool({value}, {site})")
-        parameters = [f"k{i}" for i in range(len(w.constants))] + [f"s{i}" for i in range(len(self.stateful))]
-        lines = [f"def _factory({', '.join(parameters)}):"]
-        for name, epilogue in (("evaluate", value_return), ("predicate", bool_return)):
-            lines.append(f"    def {name}(point):")
-            lines.extend("    " + line for line in body)
-            lines.append("        " + epilogue)
-        lines.append("    return evaluate, predicate")
-        return "\n".join(lines) + "\n"
 
 
 def _probe(cls):
@@ -900,6 +942,11 @@ def _not_a_bool(value, site) -> None:
     raise guard_error(B, _known(type(value)))
 
 
+def _unexpected_type(cls) -> EvalError:
+    return EvalError(f"expression returned unexpected type {type_name(cls)}")
+
+
+_RUNTIME["_unexpected_type"] = _unexpected_type
 _RUNTIME["_RESULTS"] = _EVAL_RESULT_TYPES
 _RUNTIME["_not_a_value"] = _not_a_value
 _RUNTIME["_not_a_bool"] = _not_a_bool
