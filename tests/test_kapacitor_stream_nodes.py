@@ -337,45 +337,39 @@ def test_TestStream_EvalDivisionByZero():
         "error evaluating expression: runtime error: integer divide by zero": 1}
 
 
-KEEP_DATA = kapacitor_lines("types value0=0,value1=1 1")
-
-
-def test_TestStream_Eval_KeepAll():
-    task = run("""stream
+@pytest.mark.parametrize("script, data, expected", [
+    pytest.param("""stream
     |from()
         .measurement('types')
     |eval(lambda: "value0" + "value1", lambda: "value0" - "value1")
         .as( 'pos', 'neg')
         .keep()
-""", KEEP_DATA)
-    assert http_out(task) == [
+""", "types value0=0,value1=1 1",
         series("types", None, ["time", "neg", "pos", "value0", "value1"], [at(0), -1.0, 1.0, 0.0, 1.0]),
-    ]
-
-
-def test_TestStream_Eval_KeepSome():
-    task = run("""stream
+        id="TestStream_Eval_KeepAll"),
+    pytest.param("""stream
     |from()
         .measurement('types')
     |eval(lambda: "value0" + "value1", lambda: "value0" - "value1")
         .as( 'pos', 'neg')
         .keep('value0', 'pos', 'neg', 'other')
-""", kapacitor_lines("types value0=0,value1=1,other=5 1"))
-    assert http_out(task) == [
+""", "types value0=0,value1=1,other=5 1",
         series("types", None, ["time", "neg", "other", "pos", "value0"], [at(0), -1.0, 5.0, 1.0, 0.0]),
-    ]
-
-
-def test_TestStream_Eval_KeepSomeWithHidden():
+        id="TestStream_Eval_KeepSome"),
     # The second lambda reads "pos", computed by the first, which .keep() then leaves out.
-    task = run("""stream
+    pytest.param("""stream
     |from()
         .measurement('types')
     |eval(lambda: "value0" + "value1", lambda: "pos" - "value1")
         .as( 'pos', 'zero')
         .keep('value0', 'zero')
-""", KEEP_DATA)
-    assert http_out(task) == [series("types", None, ["time", "value0", "zero"], [at(0), 0.0, 0.0])]
+""", "types value0=0,value1=1 1",
+        series("types", None, ["time", "value0", "zero"], [at(0), 0.0, 0.0]),
+        id="TestStream_Eval_KeepSomeWithHidden"),
+])
+def test_eval_keep(script, data, expected):
+    # follows the Go test named by the case's id
+    assert http_out(run(script, kapacitor_lines(data))) == [expected]
 
 
 # eval.go EvalNode.eval: before each lambda, fillScope reads the names that lambda uses from the
@@ -412,29 +406,26 @@ missing,t=t1 to_be=24 3600
 """)
 
 
-def test_TestStream_Eval_Missing():
+@pytest.mark.parametrize("script, expected", [
     # Points without the field fail the eval and are dropped: only the second point comes out.
-    task = run("""stream
+    pytest.param("""stream
     |from()
         .measurement('missing')
     |eval(lambda: "or_not_to_be")
         .as('that_is_the_question')
-""", MISSING_DATA)
-    assert http_out(task) == [
-        series("missing", {"t": "t1"}, ["time", "that_is_the_question"], [at(0), 42.0]),
-    ]
-
-
-def test_TestStream_Eval_Missing_isPresent():
-    task = run("""stream
+""", 42.0, id="TestStream_Eval_Missing"),
+    pytest.param("""stream
     |from()
         .measurement('missing')
     |where(lambda: isPresent("or_not_to_be"))
     |eval(lambda: !isPresent("or_not_to_be"))
         .as('that_is_the_question')
-""", MISSING_DATA)
-    assert http_out(task) == [
-        series("missing", {"t": "t1"}, ["time", "that_is_the_question"], [at(0), False]),
+""", False, id="TestStream_Eval_Missing_isPresent"),
+])
+def test_eval_missing(script, expected):
+    # follows the Go test named by the case's id
+    assert http_out(run(script, MISSING_DATA)) == [
+        series("missing", {"t": "t1"}, ["time", "that_is_the_question"], [at(0), expected]),
     ]
 
 
