@@ -1095,3 +1095,34 @@ GUARD = "TypeGuard: expression returned unexpected type {}, expected {}"
 ])
 def test_unary_node_types(text, fields, predicate, expected):
     assert lambda_outcome(text, fields, predicate) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Kapacitor's own parser and formatter on 550 scripts: the scripts of its tests (integrations,
+# server, pipeline), the same scripts with random edits (characters and tokens inserted, removed,
+# replaced) and with comments inserted between tokens. The expected results in
+# tests/data/kapacitor_tick_ast_cases.json were produced by running Kapacitor's tick/ast package
+# (its Parse and Format, built from the Kapacitor source) on each script: the formatted text, or
+# the line and char of the syntax error with its message. Left out: scripts where "=", "=~" or
+# "!~" is followed by "//", which Kapacitor's lexer reads as an empty regex (tickpy as a comment).
+
+AST_CASES = json.loads((ROOT / "tests" / "data" / "kapacitor_tick_ast_cases.json").read_text(encoding="utf-8"))
+
+
+def _char_column(script, line, byte_char):
+    """Kapacitor counts a line's bytes; tickpy its characters."""
+    text = script.split("\n")[line - 1].encode("utf-8")
+    return len(text[:byte_char - 1].decode("utf-8", errors="ignore")) + 1
+
+
+@pytest.mark.parametrize("case", AST_CASES, ids=range(len(AST_CASES)))
+def test_kapacitor_parser_and_formatter_agree(case):
+    script = case["script"]
+    if "formatted" in case:
+        assert format_source(script) == case["formatted"]
+        return
+    with pytest.raises(TickError) as raised:
+        parse(script)
+    where = (raised.value.line, raised.value.column)
+    expected = (case["error_line"], _char_column(script, case["error_line"], case["error_char"]))
+    assert where == expected, f"Kapacitor: {case['error']}\ntickpy: {raised.value.render()}"
