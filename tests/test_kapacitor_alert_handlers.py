@@ -294,17 +294,19 @@ def test_stream_alert_tcp(tmp_path, tcp):
     assert tcp.connections == connections  # and nothing more
 
 
+def recording_program(path):
+    """A shell script standing for a Go test's program: it keeps its arguments, one a line, in
+    <path>.args and its standard input in <path>.stdin."""
+    path.write_text('#!/bin/sh\nprintf "%s\\n" "$@" > "$0.args"\ncat > "$0.stdin"\n')
+    path.chmod(0o755)
+    return path
+
+
 def test_stream_alert_exec(tmp_path):
     # follows TestStream_AlertExec: each program runs once, with its arguments, the event's JSON
     # on its standard input. The Go test's /bin/my-script and /bin/my-other-script are played by
     # two shell scripts that keep their arguments and input next to themselves.
-    recorder = '#!/bin/sh\nprintf "%s\\n" "$@" > "$0.args"\ncat > "$0.stdin"\n'
-    programs = []
-    for name in ("my-script", "my-other-script"):
-        program = tmp_path / name
-        program.write_text(recorder)
-        program.chmod(0o755)
-        programs.append(program)
+    programs = [recording_program(tmp_path / name) for name in ("my-script", "my-other-script")]
     script = ALERT_WITH_DOT_ID + f"""
         .exec('{programs[0]}', 'arg1', 'arg2')
         .exec('{programs[1]}')
@@ -759,9 +761,7 @@ def test_topic_handler_discord(fake, tmp_path):
 def test_topic_handler_exec(tmp_path):
     # follows TestServer_AlertHandlers, kind exec (prog and args); the program keeps its
     # arguments and input next to itself
-    program = tmp_path / "alert-handler.sh"
-    program.write_text('#!/bin/sh\nprintf "%s\\n" "$@" > "$0.args"\ncat > "$0.stdin"\n')
-    program.chmod(0o755)
+    program = recording_program(tmp_path / "alert-handler.sh")
     run_topic_handler(tmp_path, "exec", {"prog": str(program), "args": ["arg1", "arg2", "arg3"]})
     assert (tmp_path / "alert-handler.sh.args").read_text().split() == ["arg1", "arg2", "arg3"]
     assert (tmp_path / "alert-handler.sh.stdin").read_text() == TOPIC_EVENT_LINE
@@ -934,14 +934,17 @@ def test_topic_handler_post_alert_template_reaches_series_rows(fake, tmp_path):
 # -- [[httppost]] configuration (services/httppost/config.go, config_test.go) -----------------------
 
 
-def test_httppost_template_files_with_absolute_paths_are_accepted(tmp_path):
-    # follows Test_Validate_ShouldNotReturnError_WhenAlertTemplateFileIsUnixLikePath and
-    # ..._WhenRowTemplateFileIsUnixLikePath (services/httppost/config_test.go)
-    for key, path in (("alert-template-file", "/etc/kapacitor/templates/alert_template.json"),
-                      ("row-template-file", "/etc/kapacitor/templates/row_template.json")):
-        config = load_config_text(tmp_path, f'[[httppost]]\n  endpoint = "test"\n'
-                                            f'  url = "http://localhost:8080/alert"\n  {key} = "{path}"\n')
-        assert config.httppost_endpoint("test") is not None
+@pytest.mark.parametrize("key, path", [
+    pytest.param("alert-template-file", "/etc/kapacitor/templates/alert_template.json",
+                 id="Test_Validate_ShouldNotReturnError_WhenAlertTemplateFileIsUnixLikePath"),
+    pytest.param("row-template-file", "/etc/kapacitor/templates/row_template.json",
+                 id="Test_Validate_ShouldNotReturnError_WhenRowTemplateFileIsUnixLikePath"),
+])
+def test_httppost_template_files_with_absolute_paths_are_accepted(tmp_path, key, path):
+    # follows the Go test named by the case's id (services/httppost/config_test.go)
+    config = load_config_text(tmp_path, f'[[httppost]]\n  endpoint = "test"\n'
+                                        f'  url = "http://localhost:8080/alert"\n  {key} = "{path}"\n')
+    assert config.httppost_endpoint("test") is not None
 
 
 def _httppost_config_error(tmp_path, lines: str) -> str:
