@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 
@@ -1126,3 +1127,43 @@ def test_kapacitor_parser_and_formatter_agree(case):
     where = (raised.value.line, raised.value.column)
     expected = (case["error_line"], _char_column(script, case["error_line"], case["error_char"]))
     assert where == expected, f"Kapacitor: {case['error']}\ntickpy: {raised.value.render()}"
+
+
+# Kapacitor's tick.Evaluate on 291 random scripts of vars (literals, copies, operators, unary
+# signs, lambda functions): the value and type of each var, or Kapacitor's error (with its
+# "line L char C: " when it gives one). tests/data/kapacitor_tick_eval_cases.json was produced by
+# running Kapacitor's tick and tick/stateful packages (built from its source) on each script.
+
+EVAL_CASES = json.loads((ROOT / "tests" / "data" / "kapacitor_tick_eval_cases.json").read_text(encoding="utf-8"))
+
+
+def _kind_and_value(value):
+    from tickpy.template.gofmt import format_float_g
+
+    if isinstance(value, bool):
+        return ["bool", value]
+    if isinstance(value, Duration):
+        return ["dur", int(value)]
+    if isinstance(value, int):
+        return ["int", value]
+    if isinstance(value, float):
+        return ["float", format_float_g(value)]  # Kapacitor's values as Go's %v prints them
+    return ["str", value]
+
+
+@pytest.mark.parametrize("case", EVAL_CASES, ids=range(len(EVAL_CASES)))
+def test_kapacitor_define_time_evaluation_agrees(case):
+    script = case["script"]
+    if "values" in case:
+        names = sorted(case["values"])
+        values = define_time_values(script, names)
+        assert {name: _kind_and_value(values[name]) for name in names} == case["values"]
+        return
+    errors = [p for p in check(parse(script)) if p.severity == ERROR]
+    assert errors, f"Kapacitor: {case['error']}"
+    position = re.match(r"line (\d+) char (\d+): (.*)", case["error"])
+    if position:
+        line, char, message = position.groups()
+        assert (errors[0].line, errors[0].column, errors[0].message) == (int(line), int(char), message)
+    else:
+        assert errors[0].message == case["error"]
