@@ -1028,8 +1028,8 @@ stream
 def test_alert_duration_across_runs(tmp_path, fake, store):
     # follows TestServer_Alert_Duration: CRITICAL at 0s; after a restart the next CRITICAL point
     # at 1s has a duration of 1s, counted from the event the topic kept. (The Go test's alert has
-    # a tcp handler and reads its anonymous topic; tickpy keeps named topics, so the alert
-    # publishes to one and posts.)
+    # a tcp handler and reads its anonymous topic, as tests/test_anonymous_topics.py does; here
+    # the alert publishes to a named topic and posts.)
     script = f"""
 stream
     |from()
