@@ -1167,3 +1167,14 @@ def test_kapacitor_define_time_evaluation_agrees(case):
         assert (errors[0].line, errors[0].column, errors[0].message) == (int(line), int(char), message)
     else:
         assert errors[0].message == case["error"]
+
+
+def test_global_function_var_fails_only_where_it_is_used():
+    # tick/eval.go binds `var s = string(d)` as an unbound function, called where s is used:
+    # unused, or only copied, it is no error ("no global function" when used, at the call).
+    accepted = "var d = 5m\nvar s = string(d)\nvar t = s\nvar u = max(t, 1)\n"
+    assert [p for p in check(parse(accepted)) if p.severity == ERROR] == []
+    used = "var d = 5m\nvar s = string(d)\nstream\n    |from()\n        .measurement(s)\n"
+    errors = [p for p in check(parse(used)) if p.severity == ERROR]
+    assert [(p.line, p.column, p.message) for p in errors] == [(2, 9, 'no global function "string" defined')]
+    define_time_values(accepted, ["d"])  # the task builds and runs

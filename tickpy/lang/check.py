@@ -28,6 +28,7 @@ REFERENCE = "field reference"  # a "double-quoted" name outside a lambda
 TIME_DIMENSION = "time dimension"  # the result of time(1m), for query groupBy
 UNKNOWN = "unknown"  # after an error: accepted everywhere, reported nowhere
 NOT_CONSTANT = object()  # a value known only by its kind (a template var, a node, ...)
+UNBOUND_CALL = "unbound call"  # `var s = f(x)`: Kapacitor calls f only where s is used
 
 KIND_WORDS = {
     cat.STRING: "a string",
@@ -172,13 +173,32 @@ class _Checker:
 
     def declaration(self, node: ast.Declaration) -> None:
         name = node.name.name
-        value = self.expression(node.value)
+        call = node.value
+        if isinstance(call, ast.Function) and call.kind == ast.GLOBAL and call.name != "time":
+            # tick/eval.go binds an unbound function and calls it where the var is used: an
+            # unknown global function is an error there, and none if the var is never used.
+            for arg in call.args:
+                if not self.unbound_call(arg):
+                    self.expression(arg)
+            value = Value(UNBOUND_CALL, source=call)
+        elif self.unbound_call(call):  # a copy, which does not call it either
+            value = self.scope[call.name].value
+        else:
+            value = self.expression(node.value)
         if name in self.scope or name in cat.SOURCES or name in cat.GLOBAL_FUNCTIONS:
             self.error(node.name, f"attempted to redefine {name}, vars are immutable")
             return
         if name in self.vars:
             value = self.supplied_var(node, name, value.kind) or value
         self.scope[name] = Variable(value, node)
+
+    def unbound_call(self, node: ast.Node) -> bool:
+        """True for a var holding an unbound call (marked used): passing it on calls nothing."""
+        variable = self.scope.get(node.name) if isinstance(node, ast.Identifier) else None
+        if variable is None or variable.value.kind != UNBOUND_CALL:
+            return False
+        variable.used = True
+        return True
 
     def type_declaration(self, node: ast.TypeDeclaration) -> None:
         name, type_name = node.name.name, node.type.name
@@ -262,6 +282,9 @@ class _Checker:
             self.error(node, self.undefined_message(name))
             return UNKNOWN_VALUE
         variable.used = True
+        if variable.value.kind == UNBOUND_CALL:  # reported once, at the call, as Kapacitor does
+            self.global_function(variable.value.source)
+            variable.value = UNKNOWN_VALUE
         return variable.value
 
     def undefined_message(self, name: str) -> str:

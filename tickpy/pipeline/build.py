@@ -104,7 +104,15 @@ class _Builder:
     def statement(self, statement: ast.Node) -> None:
         if isinstance(statement, ast.Declaration):
             name = statement.name.name
-            value = self.evaluate(statement.value)
+            call = statement.value
+            if isinstance(call, ast.Function) and call.kind == ast.GLOBAL and call.name != "time":
+                # Kapacitor calls a global function only where the var is used (tick/eval.go),
+                # and a task has none: an error there, none if the var is unused or only copied.
+                value = _UnboundCall(call)
+            elif isinstance(call, ast.Identifier) and isinstance(self.scope.get(call.name), _UnboundCall):
+                value = self.scope[call.name]
+            else:
+                value = self.evaluate(call)
             # A value given with -vars replaces the script's own (tick/eval.go evalDeclaration;
             # lint has checked that its type is the declared one).
             self.scope[name] = self.template_vars.get(name, value)
@@ -163,7 +171,10 @@ class _Builder:
                              "need an InfluxDB); use a stream task", node)
         if node.name not in self.scope:
             raise self.error(f'name "{node.name}" is undefined', node)
-        return self.scope[node.name]
+        value = self.scope[node.name]
+        if isinstance(value, _UnboundCall):
+            raise self.error(f'no global function "{value.call.name}" defined', value.call)
+        return value
 
     def chain(self, node: ast.Chain):
         receiver = self.evaluate(node.left)
@@ -197,6 +208,13 @@ class _Builder:
         if not isinstance(expression, ast.Lambda):
             raise self.error("expected a lambda expression here", at)
         return compile_lambda(expression, self.variables(), self.source_name)
+
+
+@dataclass
+class _UnboundCall:
+    """`var s = f(x)`: what Kapacitor binds; calling it fails where s is used."""
+
+    call: ast.Function
 
 
 class StreamBuilder(NodeBuilder):
