@@ -757,6 +757,11 @@ def test_fmt_command_rewrites_each_script_as_tickfmt_does(tmp_path):
     ("stream|from()\n    *    .measurement('test')", 2, 5, '"*"'),
     ("stream|from()\n    .fie!~ld('x')", 2, 9, '"!~"'),
     ("var x === 2m", 1, 7, '"=="'),
+    # Names are Go's letters, digits and "_" (unicode.IsLetter, IsDigit); whitespace is Go's.
+    ("var x² = 1", 1, 6, "'²'"),
+    ("var ⅷ = 1", 1, 5, "'ⅷ'"),
+    ("var x = 1\x1c+ 2", 1, 10, "'\\x1c'"),
+    ("var x = ٣", 1, 9, "digits must be 0-9"),
     # A keyword is never a name (lexIdentOrKeyword looks the whole word up).
     ("var var = 1", 1, 5, '"var"'),
     ("var TRUE = 1", 1, 5, "TRUE"),
@@ -781,6 +786,7 @@ def test_kapacitor_refuses(text, line, char, words):
     'stream|from().eval(lambda: "a"\n    // minus b\n    - "b")',
     'stream|from().where(lambda: "a" > 1\n    // or b\n    OR "b" =~ /x/ AND "c" !~ /y/ - 1)',
     'stream|from().where(lambda: ("h" =~ /x/) == TRUE)',
+    "var é = 1\nvar x٣ = é",
     # Words that only start with a keyword are names.
     "var variable = TRUEx\nvar ORx = dbrps",
 ])

@@ -175,6 +175,16 @@ class _LexerMode:
             raise self.run.error(f'unexpected "{token.value}" after {self.PREVIOUS_WORDS[self.previous]}: '
                                  "Kapacitor does not read this operator there"
                                  + (f"; {hint}" if hint else ""), token)
+        if kind == "IDENT":
+            # Go's letters and decimal digits; Python's \w also takes "²" or "ⅷ" (other numbers).
+            for offset, char in enumerate(token.value):
+                if not (char.isalpha() or char.isdecimal() or char == "_"):
+                    line, column = position_of(text, token.start_pos + offset)
+                    raise TickError(f"unexpected character {char!r}", line, column, self.run.source_name)
+        if kind in ("NUMBER", "DURATION") and not token.value.replace("µ", "").isascii():
+            # Kapacitor's lexer takes any Unicode digit, but Go's number and duration readers
+            # only 0-9 ("illegal number syntax", "invalid duration").
+            raise self.run.error(f"invalid number {token.value}: digits must be 0-9", token)
         if kind == "NUMBER" and token.value.count(".") > 1:
             # Kapacitor's lexer stops at the second decimal point, an error where the number starts.
             written = re.match(r"[\d.]+", text[token.start_pos:]).group()
