@@ -56,7 +56,34 @@ _current_run: contextvars.ContextVar["_ParseRun"] = contextvars.ContextVar("tick
 
 
 def parse(text: str, source_name: str = "<script>") -> ast.Program:
-    """Parse a whole script. Raises TickError at the line and column Kapacitor reports."""
+    """Parse a whole script. Raises TickError at the line and column Kapacitor reports.
+
+    Right after "=", "=~" or "!~" Kapacitor's lexer reads a "/" as the start of a regex even
+    when "//" follows: `var x = // note` is the empty regex "//", then the name `note`. Lark
+    would read a comment there, so such a "//" is found on a first pass, marked (two NUL
+    characters, which only the REGEX token reads, at the same offsets) and the text parsed again.
+    """
+    empty_regexes: set[int] = set()
+    while True:
+        marked = text
+        for offset in empty_regexes:
+            marked = marked[:offset] + _EMPTY_REGEX + marked[offset + 2:]
+        try:
+            return _parse_once(marked, source_name)
+        except _EmptyRegexAt as found:
+            empty_regexes.add(found.offset)
+
+
+_EMPTY_REGEX = "\x00\x00"
+
+
+class _EmptyRegexAt(Exception):
+    def __init__(self, offset: int):
+        super().__init__(offset)
+        self.offset = offset
+
+
+def _parse_once(text: str, source_name: str) -> ast.Program:
     run = _ParseRun(text, source_name)
     token = _current_run.set(run)
     try:
@@ -175,6 +202,10 @@ class _LexerMode:
             raise self.run.error(f'unexpected "{token.value}" after {self.PREVIOUS_WORDS[self.previous]}: '
                                  "Kapacitor does not read this operator there"
                                  + (f"; {hint}" if hint else ""), token)
+        if kind in ("ASSIGN", "REGEX_EQ", "REGEX_NE"):
+            following = re.compile(r"[^\S\x1c-\x1f]*//").match(text, token.end_pos)
+            if following:
+                raise _EmptyRegexAt(following.end() - 2)
         if kind == "IDENT":
             # Go's letters and decimal digits; Python's \w also takes "²" or "ⅷ" (other numbers).
             for offset, char in enumerate(token.value):
@@ -464,7 +495,7 @@ class _AstBuilder(Transformer):
 
     def regex(self, children):
         (token,) = children
-        pattern = token.value[1:-1].replace("\\/", "/")
+        pattern = "" if token.value == _EMPTY_REGEX else token.value[1:-1].replace("\\/", "/")
         # Kapacitor compiles the regex while parsing: a pattern Go refuses is a syntax error.
         try:
             compile_go_regex(pattern)
