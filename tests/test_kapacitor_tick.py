@@ -745,11 +745,11 @@ def test_fmt_command_rewrites_each_script_as_tickfmt_does(tmp_path):
     # below is part of the comment and the lambda ends without its operand.
     ('stream|from().where(lambda: "host" > 1 OR\n    // web servers\n    /web.*/)', 3, 13, "end of script"),
     # After a comment or a regex the lexer expects an operand (lexToken): "+", "*", "%", "=",
-    # "<", ">", "!=" there are errors, and "/" starts a regex.
+    # "<", ">", "!=" there are errors, and "/" starts a regex (here one never closed).
     ('stream|from().eval(lambda: "a"\n    // plus b\n    + "b")', 3, 5, '"+"'),
     ('stream|from().eval(lambda: "a" // times 2\n    * 2)', 2, 5, '"*"'),
     ('stream|from().where(lambda: "a"\n    // compared\n    >= 2)', 3, 5, '">="'),
-    ("var x = 10\n// note\n\n/ 2", 4, 1, '"/"'),
+    ("var x = 10\n// note\n\n/ 2", 4, 1, "unterminated regex"),
     ("var x // note\n= 5", 2, 1, '"="'),
     ('stream|from().where(lambda: "h" =~ /x/ == TRUE)', 1, 40, '"=="'),
     ('stream|from().where(lambda: "h" =~ /x/ + 1)', 1, 40, '"+"'),
@@ -1046,6 +1046,11 @@ def test_duration_overflow_wraps_as_in_go():
     ("var x = f(// c\n)", "var x = f()\n\n// c\n\n"),
     # ... and elsewhere it is dropped.
     ("var x = f(1 // c\n)\nvar y = 2", "var x = f(1)\n\nvar y = 2\n"),
+    # newUnary asks for its comment after reading the operand: the one before "-" or "!" is
+    # gone, and the one before the ")" that ends the operand is taken.
+    ("var x = 1\n// c\n!FALSE", "var x = 1\n\n!FALSE\n"),
+    ('stream|eval(lambda: !isPresent("x"\n// c\n))', 'stream\n    |eval(lambda: \n        // c\n        !isPresent("x"))\n'),
+    ("var x = -(5 // c\n)", "var x = \n// c\n-5\n"),
 ])
 def test_comments_kapacitor_drops_or_moves(script, expected):
     assert format_source(script) == expected

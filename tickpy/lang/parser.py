@@ -58,26 +58,27 @@ _current_run: contextvars.ContextVar["_ParseRun"] = contextvars.ContextVar("tick
 def parse(text: str, source_name: str = "<script>") -> ast.Program:
     """Parse a whole script. Raises TickError at the line and column Kapacitor reports.
 
-    Right after "=", "=~" or "!~" Kapacitor's lexer reads a "/" as the start of a regex even
-    when "//" follows: `var x = // note` is the empty regex "//", then the name `note`. Lark
-    would read a comment there, so such a "//" is found on a first pass, marked (two NUL
-    characters, which only the REGEX token reads, at the same offsets) and the text parsed again.
+    Kapacitor's lexer starts a regex at a "/" in places where Lark reads something else: right
+    after "=", "=~" or "!~" even when "//" follows (`var x = // note` is the empty regex "//",
+    then the name `note`), and after a regex, a star or a comment, where Lark would read a
+    division. Such a "/" is found on a first pass (see _LexerMode), marked with a \x01, which only
+    the REGEX token reads, and the text parsed again.
     """
-    empty_regexes: set[int] = set()
+    regex_starts: set[int] = set()
     while True:
         marked = text
-        for offset in empty_regexes:
-            marked = marked[:offset] + _EMPTY_REGEX + marked[offset + 2:]
+        for offset in regex_starts:
+            marked = marked[:offset] + _REGEX_START + marked[offset + 1:]
         try:
             return _parse_once(marked, source_name)
-        except _EmptyRegexAt as found:
-            empty_regexes.add(found.offset)
+        except _RegexAt as found:
+            regex_starts.add(found.offset)
 
 
-_EMPTY_REGEX = "\x00\x00"
+_REGEX_START = "\x01"
 
 
-class _EmptyRegexAt(Exception):
+class _RegexAt(Exception):
     def __init__(self, offset: int):
         super().__init__(offset)
         self.offset = offset
@@ -172,7 +173,7 @@ class _LexerMode:
                     "TRUE", "FALSE", "AND", "OR", "VAR", "DBRP", "LAMBDA"}
     # Operators Kapacitor's lexer only reads right after an operand.
     AFTER_OPERAND_ONLY = {"PLUS", "PERCENT", "EQ", "NE", "REGEX_EQ", "REGEX_NE", "LT", "LE", "GT",
-                          "GE", "ASSIGN", "SLASH"}
+                          "GE", "ASSIGN"}
     PREVIOUS_WORDS = {"COMMENT": "a comment", "REGEX": "a regex", "STAR": '"*"'}
     HINTS = {"COMMENT": "end the line before the comment with the operator",
              "REGEX": "put the regex match in parentheses"}
@@ -197,6 +198,8 @@ class _LexerMode:
             if kind == "STAR":
                 self.multiplications.add(token.start_pos)
                 self.unchecked_multiplication = token
+        elif kind == "SLASH":  # lexToken reads a regex here
+            raise _RegexAt(token.start_pos)
         elif kind in self.AFTER_OPERAND_ONLY and self.previous in self.PREVIOUS_WORDS:
             hint = self.HINTS.get(self.previous)
             raise self.run.error(f'unexpected "{token.value}" after {self.PREVIOUS_WORDS[self.previous]}: '
@@ -205,7 +208,7 @@ class _LexerMode:
         if kind in ("ASSIGN", "REGEX_EQ", "REGEX_NE"):
             following = re.compile(r"[^\S\x1c-\x1f]*//").match(text, token.end_pos)
             if following:
-                raise _EmptyRegexAt(following.end() - 2)
+                raise _RegexAt(following.end() - 2)
         if kind == "IDENT":
             # Go's letters and decimal digits; Python's \w also takes "²" or "ⅷ" (other numbers).
             for offset, char in enumerate(token.value):
@@ -259,6 +262,10 @@ class _ParseRun:
         self._line_starts: list[int] | None = None
         self.mode = _LexerMode(self)
         self.last_token: Token | None = None
+        # The ")" ending each call or parenthesised expression (by id of its node), and the
+        # ")" whose comment a unary node took.
+        self.closing_paren: dict[int, Token] = {}
+        self.taken_comment_tokens: set[int] = set()
 
     def see_token(self, token: Token) -> None:
         if token.type == "COMMENT":
@@ -279,7 +286,8 @@ class _ParseRun:
         before such a token anywhere else is dropped, as there."""
         comments = []
         last = self.last_token
-        if last is not None and last.type in ("RPAR", "RSQB", "COMMA"):
+        if last is not None and last.type in ("RPAR", "RSQB", "COMMA") \
+                and last.start_pos not in self.taken_comment_tokens:
             comments.append(self.comment_before(last))
         comments.append(self._comment_block_before(len(self.text)))
         return [comment for comment in comments if comment is not None]
@@ -393,12 +401,13 @@ class _AstBuilder(Transformer):
         return operator, target
 
     def call(self, children):
-        name, _lpar, arguments, _rpar = children
+        name, _lpar, arguments, rpar = children
         comment = self._commented(name)
         arguments = arguments or []
         function = ast.Function(name.line, name.column, ast.GLOBAL, name.value, arguments, **comment)
         if arguments:
             function.multiline = self._run().spans_lines(function, arguments[-1])
+        self._run().closing_paren[id(function)] = rpar
         return function
 
     def operand_call(self, children):
@@ -442,16 +451,26 @@ class _AstBuilder(Transformer):
         )
 
     def unary(self, children):
+        """Kapacitor's parser reads a unary's operand before it asks for the comment (newUnary
+        in parser.go's primary): the comment before "-" or "!" is gone by then, and what it gets
+        is the one still pending, before the ")" that ends the operand, if any. tickfmt prints
+        that one before the operator."""
         operator, operand = children
-        comment = self._commented(operator)
-        return ast.Unary(operator.line, operator.column, operator.value, operand, **comment)
+        run = self._run()
+        rpar = run.closing_paren.get(id(operand))
+        comment = None
+        if rpar is not None:
+            comment = run.comment_before(rpar)
+            run.taken_comment_tokens.add(rpar.start_pos)
+        return ast.Unary(operator.line, operator.column, operator.value, operand, comment=comment)
 
     def parens(self, children):
-        lpar, inner, _rpar = children
+        lpar, inner, rpar = children
         if isinstance(inner, ast.Binary):
             inner.parens = True
         # Kapacitor gives the inner expression the comment found before "(" (even none).
         inner.comment = self._run().comment_before(lpar)
+        self._run().closing_paren[id(inner)] = rpar
         return inner
 
     # Literals --------------------------------------------------------------------------------
@@ -495,7 +514,7 @@ class _AstBuilder(Transformer):
 
     def regex(self, children):
         (token,) = children
-        pattern = "" if token.value == _EMPTY_REGEX else token.value[1:-1].replace("\\/", "/")
+        pattern = token.value[1:-1].replace("\\/", "/")
         # Kapacitor compiles the regex while parsing: a pattern Go refuses is a syntax error.
         try:
             compile_go_regex(pattern)
@@ -566,7 +585,7 @@ def _bad_character_message(text: str, offset: int) -> str:
         return "unterminated string: no closing '"
     if char == '"':
         return 'unterminated field reference: no closing "'
-    if char == "/":
+    if char in ("/", _REGEX_START):
         return "unterminated regex: no closing /"
     return f"unexpected character {char!r}"
 
