@@ -9,9 +9,11 @@ a token asks for the comments standing right before that token. That is where Ka
 attaches them (`consumeComment` in tick/ast/parser.go), and so where `tickfmt` prints them.
 
 What Kapacitor's hand-written lexer and parser refuse, this parser refuses at the same place:
-a number with two decimal points, a regex Go cannot compile (checked with tickpy.expr.goregex,
-the one Go-regex reader), a lambda, list or chain inside a call that is an operand, and what Kapacitor's lexer reads
-differently after an operand than elsewhere (see `_LexerMode`).
+a number with two decimal points, a regex Go cannot compile (checked with tickpy.expr.goregex),
+a lambda, list or chain inside a call that is an operand, a keyword used as a name, and what
+Kapacitor's lexer reads differently right after an operand than elsewhere (see `_LexerMode`).
+The tests compare this parser and `fmt` with Kapacitor's own tick/ast on hundreds of scripts
+(tests/test_kapacitor_tick.py).
 """
 
 from __future__ import annotations
@@ -72,6 +74,9 @@ def parse(text: str, source_name: str = "<script>") -> ast.Program:
         try:
             return _parse_once(marked, source_name)
         except _RegexAt as found:
+            if found.offset in regex_starts:  # cannot happen: the marked "/" is a regex now
+                line, column = position_of(text, found.offset)
+                raise TickError('unexpected "/"', line, column, source_name) from None
             regex_starts.add(found.offset)
 
 
@@ -156,6 +161,9 @@ _ALL_TOKENS = (
 )
 
 
+_SPACES_THEN_TWO_SLASHES = re.compile(r"[^\S\x1c-\x1f]*//")  # Go's spaces (unicode.IsSpace)
+
+
 class _LexerMode:
     """Kapacitor's lexer reads operator characters in one of two modes (tick/ast/lex.go).
 
@@ -166,7 +174,9 @@ class _LexerMode:
     same in both. Lark's contextual lexer instead reads what the grammar accepts at that point,
     so this class follows the tokens and refuses, where Kapacitor does, what Kapacitor's lexer
     would have read otherwise: `.o/re/x()` (a division there), `'a')*` (a multiplication), an
-    operator at the start of a line after a comment, `"h" =~ /x/ == TRUE`.
+    operator at the start of a line after a comment, `"h" =~ /x/ == TRUE`; and where Kapacitor
+    reads a regex and Lark would not, it asks parse() for a second pass (_RegexAt).
+    It also checks names, numbers and durations against Go's readers.
     """
 
     OPERAND_ENDS = {"IDENT", "NUMBER", "DURATION", "STRING", "REFERENCE", "RPAR",
@@ -187,6 +197,15 @@ class _LexerMode:
         self.recent_tokens: list[Token] = []  # the last two tokens (comments aside)
 
     def see(self, token: Token) -> None:
+        self._check_mode(token)
+        self._check_literal(token)
+        kind = token.type
+        self.after_operand = kind in self.OPERAND_ENDS
+        self.previous = kind
+        if kind != "COMMENT":
+            self.recent_tokens = (self.recent_tokens + [token])[-2:]
+
+    def _check_mode(self, token: Token) -> None:
         kind, text = token.type, self.run.text
         if self.after_operand:
             if kind == "REGEX":
@@ -205,10 +224,14 @@ class _LexerMode:
             raise self.run.error(f'unexpected "{token.value}" after {self.PREVIOUS_WORDS[self.previous]}: '
                                  "Kapacitor does not read this operator there"
                                  + (f"; {hint}" if hint else ""), token)
-        if kind in ("ASSIGN", "REGEX_EQ", "REGEX_NE"):
-            following = re.compile(r"[^\S\x1c-\x1f]*//").match(text, token.end_pos)
+        if kind in ("ASSIGN", "REGEX_EQ", "REGEX_NE"):  # then a "/" starts a regex, "//" too
+            following = _SPACES_THEN_TWO_SLASHES.match(text, token.end_pos)
             if following:
                 raise _RegexAt(following.end() - 2)
+
+    def _check_literal(self, token: Token) -> None:
+        """Names, numbers and durations as Go reads them."""
+        kind, text = token.type, self.run.text
         if kind == "IDENT":
             # Go's letters and decimal digits; Python's \w also takes "²" or "ⅷ" (other numbers).
             for offset, char in enumerate(token.value):
@@ -223,10 +246,6 @@ class _LexerMode:
             # Kapacitor's lexer stops at the second decimal point, an error where the number starts.
             written = re.match(r"[\d.]+", text[token.start_pos:]).group()
             raise self.run.error(f"invalid number {written}: more than one decimal point", token)
-        self.after_operand = kind in self.OPERAND_ENDS
-        self.previous = kind
-        if kind != "COMMENT":
-            self.recent_tokens = (self.recent_tokens + [token])[-2:]
 
     def check_star(self, token: Token, as_operator: bool) -> None:
         """A "*" is a multiplication or a star as Kapacitor's lexer read it, not as the grammar
