@@ -1080,7 +1080,10 @@ def lambda_outcome(text, fields, predicate):
     from tickpy.expr.types import EvalError
 
     (declaration,) = parse(f"var x = lambda: {text}").statements
-    compiled = compile_lambda(declaration.value)
+    try:
+        compiled = compile_lambda(declaration.value)
+    except TickError as error:  # wrong whatever the point: Kapacitor's NewExpression fails
+        return error.message
     try:
         point = Point("m", {}, fields, 0)
         return compiled.predicate(point) if predicate else compiled(point)
@@ -1205,3 +1208,44 @@ def test_slashes_after_an_assignment_are_an_empty_regex(script, expected):
     (declaration, *_) = parse(script).statements
     if isinstance(declaration, ast.Declaration):
         assert isinstance(declaration.value, ast.Regex) and declaration.value.pattern == ""
+
+
+# tick/stateful on 1030 lambda expressions built from unary operators, comparisons and AND/OR
+# over literals and the fields of one point (and a missing one, "m"): the value of Eval (an eval
+# node) and of EvalBool (where, alert levels), or the error's text, as Kapacitor's evaluator
+# gives them. tests/data/kapacitor_stateful_unary_cases.json was produced by running Kapacitor's
+# tick/stateful (built from its source) on each; two expressions where Kapacitor answers with a
+# Go-internal message (`-(-"m")`: "expected nodeEvaluator to be *EvalReferenceNode ...") are
+# left out, as are math operators (their EvalBool errors are the lambda evaluator's, not this
+# file's subject).
+
+UNARY = json.loads((ROOT / "tests" / "data" / "kapacitor_stateful_unary_cases.json").read_text(encoding="utf-8"))
+
+
+def _typed_fields(fields):
+    return {name: next(iter(spec.values())) for name, spec in fields.items()}
+
+
+def _as_recorded(value):
+    from tickpy.template.gofmt import format_float_g
+
+    if isinstance(value, bool):
+        return {"bool": value}
+    if isinstance(value, Duration):
+        return {"dur": int(value)}
+    if isinstance(value, int):
+        return {"int": value}
+    if isinstance(value, float):
+        return {"float": format_float_g(value)}
+    if isinstance(value, str):
+        return {"str": value}
+    return {"other": repr(value)}
+
+
+@pytest.mark.parametrize("case", UNARY["cases"], ids=range(len(UNARY["cases"])))
+def test_kapacitor_unary_evaluation_agrees(case):
+    outcome = lambda_outcome(case["lambda"], _typed_fields(UNARY["fields"]), case["predicate"])
+    if "error" in case:
+        assert isinstance(outcome, str) and outcome.endswith(case["error"])
+    else:
+        assert _as_recorded(outcome) == case["value"]
