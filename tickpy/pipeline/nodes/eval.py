@@ -23,11 +23,12 @@ class EvalNode(PointwiseNode, ReportingNode):
                  tag_names: list[str], quiet: bool):
         super().__init__(node_id)
         self.lambdas = GroupLambdas(expressions)
-        self.references = [tuple(expression.references) for expression in expressions]
         self.names = names
         self.keep = keep  # None: no .keep(); []: keep all; [...]: keep these
         self.tag_names = set(tag_names)
         self.quiet = quiet
+        self.read_back = _read_back(names, [expression.references for expression in expressions],
+                                    set(keep or ()) | self.tag_names)
 
     def transform(self, point: Point) -> Point | None:
         return self._evaluate_or_drop(point, self.lambdas.of_group(point.group))
@@ -53,19 +54,22 @@ class EvalNode(PointwiseNode, ReportingNode):
         earlier lambda computed. What the names hold after the last lambda is what is kept, so a
         computed name that a later lambda reads from the point ends with the point's value."""
         fields, tags = point.fields, point.tags
-        scope = Point(point.name, tags, dict(fields), point.time, point.database,
-                      point.retention_policy, point.line, point.group)  # what a lambda reads
+        scope = point  # what a lambda reads: the point, plus the names computed before it lacks
+        last = len(expressions) - 1
         values = {}  # Kapacitor's scope after the lambdas
-        for name, expression, references in zip(self.names, expressions, self.references):
-            for reference in references:
-                if reference in fields:
-                    values[reference] = fields[reference]
-                elif reference in tags:
-                    values[reference] = tags[reference]
+        for index, (name, expression) in enumerate(zip(self.names, expressions)):
             value = expression(scope)
             values[name] = value
-            if name not in fields and name not in tags:
+            if index < last and name not in fields and name not in tags:
+                if scope is point:  # copied only when a later lambda may read a computed name
+                    scope = Point(point.name, tags, dict(fields), point.time, point.database,
+                                  point.retention_policy, point.line, point.group)
                 scope.fields[name] = value
+        for name in self.read_back:
+            if name in fields:
+                values[name] = fields[name]
+            elif name in tags:
+                values[name] = tags[name]
         if self.tag_names:
             tags = dict(tags)
             for name in self.tag_names:
@@ -89,3 +93,17 @@ class EvalNode(PointwiseNode, ReportingNode):
             fields = kept
         return Point(point.name, tags, fields, point.time, point.database, point.retention_policy,
                      point.line, point.group)
+
+
+def _read_back(names: list[str], references: list, wanted: set[str]) -> tuple[str, ...]:
+    """The names whose value after the lambdas is the point's own when the point has one: those
+    a lambda reads after the last lambda computing them (Kapacitor fills its scope from the point
+    before each lambda). A name no lambda computes only matters when `.keep()` or `.tags()` asks
+    for it."""
+    last_computed = {name: index for index, name in enumerate(names)}
+    last_read = {}
+    for index, read in enumerate(references):
+        for name in read:
+            last_read[name] = index
+    return tuple(name for name, index in last_read.items()
+                 if index > last_computed.get(name, -1) and (name in last_computed or name in wanted))
