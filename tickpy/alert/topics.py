@@ -62,7 +62,7 @@ class TopicRegistry:
         self._states: dict[str, dict[str, TopicEvent]] = self._restored_states()
         self.collected: Counter = Counter()
         self._unsaved_counts: Counter = Counter()
-        self._unsaved_states: dict[tuple[str, str], object] = {}
+        self._unsaved_states: dict[tuple[str, str], TopicEvent] = {}
         self._publishing: list[str] = []
         self._subscribers: dict[str, list[Subscriber]] = {}
         self._clocked: list[Handler] = []
@@ -70,16 +70,13 @@ class TopicRegistry:
 
     # Collecting ------------------------------------------------------------------------------
 
-    def publish(self, topic: str, event: AlertEvent) -> AlertEvent | None:
-        """Collect `event` in `topic` and pass it to the topic's handlers; the event as the topic
-        collected it (None when publishing it would go round in a circle)."""
+    def publish(self, topic: str, event: AlertEvent) -> None:
+        """Collect `event` in `topic` and pass it to the topic's handlers."""
         if topic in self._publishing:
             chain = " -> ".join(self._publishing + [topic])
             self._report(f"topic {topic}", f"not publishing event {event.id!r} in a circle: {chain}")
-            return None
-        event = self.collect(topic, event)
-        self.hand_out(topic, event)
-        return event
+            return
+        self.hand_out(topic, self.collect(topic, event))
 
     def collect(self, topic: str, event: AlertEvent) -> AlertEvent:
         """Keep `event` as the latest state of its alert id in `topic` and count it; the event
@@ -87,7 +84,7 @@ class TopicRegistry:
         states = self._states.setdefault(topic, {})
         previous = states.get(event.id)
         event = dataclasses.replace(event, topic=topic,
-                                    previous_level=_level(previous) if previous is not None else Level.OK)
+                                    previous_level=Level[previous.level] if previous is not None else Level.OK)
         state = TopicEvent(event.id, event.level.name, event.message, event.details, event.time, event.duration)
         states[event.id] = state
         self.collected[topic] += 1
@@ -115,7 +112,6 @@ class TopicRegistry:
     def open_topic(self, topic: str) -> None:
         """A task with this (anonymous) topic starts: the topic exists from now on, with no event
         yet if it has none, as Kapacitor's RestoreTopic makes it when an alert node starts."""
-        self._states.setdefault(topic, {})
         if self._persist:
             self.store.save_topic_state({topic: 0}, {})
 
@@ -129,19 +125,6 @@ class TopicRegistry:
         handler (Kapacitor's UpdateEvent, used to bring a task's topics in step)."""
         self._states.setdefault(topic, {})[state.id] = state
         self._remember(topic, state, counted=False)
-
-    def level(self, topic: str, alert_id: str) -> Level:
-        """The level of the latest event of `alert_id` in `topic` (OK when there is none)."""
-        state = self.found_state(topic, alert_id)
-        return _level(state) if state is not None else Level.OK
-
-    def event_state(self, topic: str, alert_id: str) -> tuple[Level, int] | None:
-        """The level and time of the latest event of `alert_id` in `topic` (kept from earlier
-        runs in the store, or collected in this one); None when it has none or it is OK."""
-        state = self.found_state(topic, alert_id)
-        if state is None or _level(state) == Level.OK:
-            return None
-        return _level(state), state.time
 
     def advance(self, now: int) -> None:
         """The replay clock reached `now` (aggregate handlers tick on it)."""
@@ -206,7 +189,3 @@ class TopicRegistry:
     def _note(self, text: str) -> None:
         if self._warnings is not None:
             print(f"tickpy: warning: {text}", file=self._warnings)
-
-
-def _level(state: TopicEvent) -> Level:
-    return Level[state.level]
