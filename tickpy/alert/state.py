@@ -183,12 +183,10 @@ class AlertState:
         return self.last_triggered - self.first_triggered
 
     def restore(self, time: int, level: Level, triggered: int) -> None:
-        """Start at `level`, as Kapacitor's restoreEventState starts a new group from the state
-        its alert id has in the topic: the level is entered at `time` (the group's first
-        point) and counted as triggered at `triggered` (the stored event's time), so the
+        """Start at `level` (not OK), as Kapacitor's restoreEventState starts a new group from
+        the state its alert id has in the topic: the level is entered at `time` (the group's
+        first point) and counted as triggered at `triggered` (the stored event's time), so the
         next event's duration counts from there."""
-        if level == Level.OK:
-            return
         self._add(time, level)
         self._triggered(triggered)
 

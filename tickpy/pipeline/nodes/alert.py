@@ -117,6 +117,13 @@ class AlertNode(Node):
             self._ids[key] = alert_id
         return alert_id
 
+    def _alert_id(self, subject) -> str:
+        """The alert id of a point or batch that got past the start of point()/batch(): a custom
+        one is then already rendered and remembered (_checked_id); the default one cannot fail."""
+        if self.templates.id_is_default:
+            return self.templates.render_id(self.task_name, subject)
+        return self._checked_id(subject)
+
     def _state(self, batch: Batch) -> AlertState:
         state = self._states.get(batch.group)
         if state is None:
@@ -132,9 +139,8 @@ class AlertNode(Node):
         topics = self.services.topics
         if topics is None or not (self.topic or self.handlers):
             return state
-        alert_id = (self.templates.render_id(self.task_name, subject) if self.templates.id_is_default
-                    else self._checked_id(subject))
-        restored = self._restored_state(topics, alert_id) if alert_id is not None else None
+        alert_id = self._alert_id(subject)
+        restored = self._restored_state(topics, alert_id)
         if restored is not None and restored.level != "OK":
             level = Level[restored.level]
             state.restore(time, level, restored.time)
@@ -166,8 +172,7 @@ class AlertNode(Node):
         Kapacitor stops the task with that error; a replay counts it on this node, where the
         run's summary shows it, and goes on."""
         try:
-            alert_id = (self.templates.render_id(self.task_name, subject) if self.templates.id_is_default
-                        else self._checked_id(subject))
+            alert_id = self._alert_id(subject)
             message, details = self.templates.render_message_and_details(
                 self.task_name, subject, alert_id, level.name, duration)
         except TemplateError as error:
