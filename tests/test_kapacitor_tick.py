@@ -1249,3 +1249,14 @@ def test_kapacitor_unary_evaluation_agrees(case):
         assert isinstance(outcome, str) and outcome.endswith(case["error"])
     else:
         assert _as_recorded(outcome) == case["value"]
+
+
+@pytest.mark.parametrize("text, fields, expected", [
+    # "!" asks its operand for a boolean (EvalBool); a math operation answers with what it got
+    # (EvalBinaryNode.EvalBool: Go's %T of the value), as tick/stateful does.
+    ('!("i" - "n")', {"i": 5, "n": -3}, "expression returned unexpected type int64"),
+    ("!('a' + \"s\")", {"s": "abc"}, "expression returned unexpected type <nil>"),
+])
+def test_not_of_a_math_operation(text, fields, expected):
+    assert lambda_outcome(text, fields, predicate=False) == expected
+    assert lambda_outcome(text, fields, predicate=True) == expected

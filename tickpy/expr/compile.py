@@ -623,6 +623,14 @@ class _Compiler:
             self.w.line(f"    if {value} is None: raise EvalError({missing})")
             self.w.line(f"    raise _guard(bool, type({value}))")
             return value
+        if isinstance(node, ast.Binary):
+            # EvalBinaryNode.EvalBool evaluates (its operands' types looked up as it goes) and
+            # names what it got otherwise: no Type() of the node first.
+            value = self.emit_value(node)
+            site = self.w.constant(("binary", ""))
+            self.w.line(f"if type({value}) is not bool:")
+            self.w.line(f"    _not_a_bool({value}, {site})")
+            return value
         self.emit_type(node)
         value = self.emit_value(node)
         self.w.line(f"if type({value}) is not bool:")
