@@ -8,6 +8,7 @@ Kapacitor's test replay moves a recording in time so that its first point is at
 - `recording(name)`: a stream recording (.srpl) kept as line protocol in tests/data/<name>.lp,
   already moved in time. Some Go tests share one recording under two names (see the constants
   below), and then the one file serves both.
+- `replay_points(...)`: a task fed with such lines, its output captured.
 - `recorded_batches(name)` / `replay_batches(...)`: a batch recording (.brpl, one JSON batch after
   another) read and moved as Kapacitor's batch replay moves it, then fed into a task in which each
   `batch|query()` of the Go script stands as a `stream|from()` chain (tickpy runs no queries).
@@ -105,6 +106,14 @@ def recorded_batches(name: str) -> list[Batch]:
             tmax = points[-1].time
         batches.append(Batch(measurement, group, dict(tags), tmax, points))
     return batches
+
+
+def replay_points(script: str, lines: list[str], capture_after: str | None = None) -> Run:
+    """Replay line protocol lines (a stream recording) through the script, capturing what its
+    last leaf node (or node `capture_after`) emits: what `replay_batches` is for batches."""
+    run = Run(script)
+    run.capture_after(capture_after)
+    return run.replay(lines)
 
 
 def replay_batches(script: str, recordings: list[str], capture_after: str | None = None) -> Run:

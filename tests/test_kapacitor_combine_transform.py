@@ -19,14 +19,8 @@ from __future__ import annotations
 
 import pytest
 
-from kapacitor_recordings import http_out_by_group, recording, replay_batches
+from kapacitor_recordings import http_out_by_group, recording, replay_batches, replay_points
 from pipeline_harness import SECOND, Run, at, kapacitor_lines
-
-
-def replay_points(script: str, lines: list[str]) -> Run:
-    run = Run(script)
-    run.capture_after()
-    return run.replay(lines)
 
 
 def http_out(run: Run) -> dict:

@@ -19,17 +19,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_tickpy
-from kapacitor_recordings import SERVER_A_WINDOWS, http_out, recording, replay_batches
-from pipeline_harness import Run, at, kapacitor_lines
-
-
-def run(script: str, lines: list[str], capture_after: str | None = None) -> Run:
-    """Replay the lines through the script, capturing what its last leaf node (or the node
-    `capture_after`) emits."""
-    task = Run(script)
-    task.capture_after(capture_after)
-    task.replay(lines)
-    return task
+from kapacitor_recordings import SERVER_A_WINDOWS, http_out, recording, replay_batches, replay_points
+from pipeline_harness import at, kapacitor_lines
 
 
 def series(name: str, tags: dict | None, columns: list[str], *values: list) -> dict:
@@ -111,7 +102,7 @@ stream
 ])
 def test_where_keeps_server_a_count(script, capture_after):
     # follows the Go test named by the case's id: serverA's 10 points of the first 10s
-    task = run(script, SIMPLE_MR, capture_after=capture_after)
+    task = replay_points(script, SIMPLE_MR, capture_after=capture_after)
     assert http_out(task) == COUNT_OF_SERVER_A
 
 
@@ -123,7 +114,7 @@ def test_where_refuses_a_value_that_is_not_a_boolean(script, node_id, prefix):
     # EvalPredicate evaluates with EvalBool (expr.go): a float is a TypeGuard error, a missing
     # field is 'reference "value" is missing value' (eval_reference_node.go); where.go and
     # stream.go log them with their own prefix and drop the point.
-    task = run(script, kapacitor_lines("cpu value=1.5 1\ncpu other=true 2"), capture_after=node_id)
+    task = replay_points(script, kapacitor_lines("cpu value=1.5 1\ncpu other=true 2"), capture_after=node_id)
     assert task.capture.points == []
     assert task.node(node_id).error_messages == {
         f"{prefix}: TypeGuard: expression returned unexpected type float, expected boolean": 1,
@@ -134,7 +125,7 @@ def test_where_refuses_a_value_that_is_not_a_boolean(script, node_id, prefix):
 def test_TestStream_AllMeasurements():
     # No measurement: cpu and disk points share the one window (its name is the first point's);
     # seconds 0-9 hold 10 serverA + 10 serverB + 1 serverC cpu points and 2 disk points.
-    task = run("""stream
+    task = replay_points("""stream
     |from()
     |window()
         .period(10s)
@@ -181,7 +172,7 @@ def test_TestStream_AlertComplexWhere(fake, tmp_path):
 def test_TestStream_GroupBy():
     # Each group's windows start at its own first point: 'front' first comes at second 1, so its
     # window ends at second 11.
-    task = run("""stream
+    task = replay_points("""stream
     |from()
         .measurement('errors')
         .groupBy('service')
@@ -198,7 +189,7 @@ def test_TestStream_GroupBy():
 
 
 def test_TestStream_GroupByMeasurement():
-    task = run("""stream
+    task = replay_points("""stream
     |from()
         .groupBy('service')
         .groupByMeasurement()
@@ -216,7 +207,7 @@ def test_TestStream_GroupByMeasurement():
 
 
 def test_TestStream_GroupByAllExclude():
-    task = run("""stream
+    task = replay_points("""stream
     |from()
         .measurement('mock')
     |groupBy(*)
@@ -234,7 +225,7 @@ def test_TestStream_GroupByAllExclude():
 
 def test_TestStream_GroupByWhere():
     # Two branches of one grouped from(): one regrouped by cpu, one filtered; joined on host.
-    task = run("""var serverA = stream
+    task = replay_points("""var serverA = stream
     |from()
         .measurement('cpu')
         .where(lambda: "host" == 'serverA')
@@ -269,7 +260,7 @@ byCpu
 
 def test_TestStream_Selectors():
     # last() keeps the selected point's other fields and its tags; the time is the window's end.
-    task = run("""stream
+    task = replay_points("""stream
     |from().measurement('cpu')
     .where(lambda: "host" == 'serverA')
     |window()
@@ -300,7 +291,7 @@ SERVER_A_IDLE = {"host": "serverA", "type": "idle"}
 ])
 def test_TestStream_InfluxQL_Boolean(method, point_times, expected):
     script = BOOLEAN_SCRIPT.format(method=method, point_times=".usePointTimes()" if point_times else "")
-    task = run(script, recording("TestStream_InfluxQL_Boolean"))
+    task = replay_points(script, recording("TestStream_InfluxQL_Boolean"))
     assert http_out(task) == [expected]
 
 
@@ -308,7 +299,7 @@ def test_TestStream_InfluxQL_Boolean(method, point_times, expected):
 # eval
 
 def test_TestStream_Eval_AllTypes():
-    task = run("""stream
+    task = replay_points("""stream
     |from()
         .measurement('types')
     |eval(lambda: "str" + 'suffix', lambda: !"bool", lambda: "int" + 14, lambda: "float" * 2.0)
@@ -325,7 +316,7 @@ def test_TestStream_Eval_AllTypes():
 def test_TestStream_EvalDivisionByZero():
     # testStreamerNoOutput: the task must run to its end (commit 50bffda2 "error instead of
     # panic on int div-by-zero"); the point whose eval fails is dropped and the error counted.
-    task = run("""stream
+    task = replay_points("""stream
     |from()
         .measurement('data')
     |eval(lambda: 10/"n")
@@ -369,7 +360,7 @@ def test_TestStream_EvalDivisionByZero():
 ])
 def test_eval_keep(script, data, expected):
     # follows the Go test named by the case's id
-    assert http_out(run(script, kapacitor_lines(data))) == [expected]
+    assert http_out(replay_points(script, kapacitor_lines(data))) == [expected]
 
 
 # eval.go EvalNode.eval: before each lambda, fillScope reads the names that lambda uses from the
@@ -388,7 +379,7 @@ def test_eval_keep(script, data, expected):
     ("lambda: \"host\" + 'x'", "'hx'", ".keep('host', 'hx')", {"host": "a", "hx": "ax"}),
 ])
 def test_eval_reads_the_incoming_point_first(lambdas, names, keep, expected):
-    task = run(f"""stream
+    task = replay_points(f"""stream
     |from()
     |eval({lambdas})
         .as({names})
@@ -424,7 +415,7 @@ missing,t=t1 to_be=24 3600
 ])
 def test_eval_missing(script, expected):
     # follows the Go test named by the case's id
-    assert http_out(run(script, MISSING_DATA)) == [
+    assert http_out(replay_points(script, MISSING_DATA)) == [
         series("missing", {"t": "t1"}, ["time", "that_is_the_question"], [at(0), expected]),
     ]
 
@@ -461,7 +452,7 @@ EVAL_TAGS_SCRIPT = """stream
 ])
 def test_eval_tags(tag, keep, expected):
     # follows the Go test named by the case's id
-    task = run(EVAL_TAGS_SCRIPT.format(tag=tag, keep=keep), TAGS_DATA)
+    task = replay_points(EVAL_TAGS_SCRIPT.format(tag=tag, keep=keep), TAGS_DATA)
     assert ignoring_order(http_out(task)) == ignoring_order(expected)
 
 
@@ -475,7 +466,7 @@ types,group=B value=24 2
 
 def test_TestStream_EvalGroups():
     # count() keeps one count per group.
-    task = run("""stream
+    task = replay_points("""stream
     |from()
         .measurement('types')
         .groupBy('group')
@@ -492,7 +483,7 @@ def test_where_keeps_count_per_group():
     # where.go newGroup gives each group its own copy of the lambda (CopyReset), so count()
     # counts one group's points: the second point of each group passes. (With one count shared
     # by the groups, B's first point would pass instead.)
-    task = run("""stream
+    task = replay_points("""stream
     |from()
         .measurement('types')
         .groupBy('group')
@@ -505,7 +496,7 @@ def test_TestStream_Eval_Time():
     # Kapacitor's expected hour is that of 01:00 UTC in the server's local zone (expr.go gives
     # lambdas "time" in local time); tickpy takes time parts in UTC, so this is the figure of a
     # Kapacitor running in UTC.
-    task = run("""stream
+    task = replay_points("""stream
     |from()
         .measurement('types')
         .groupBy('group')
@@ -529,7 +520,7 @@ types,group=B value=24 3600
 
 def test_TestStream_LambdaNow():
     # Expirations in 1980 and 1990 are past; the one in 2100 is not.
-    task = run("""stream
+    task = replay_points("""stream
     |from()
         .measurement('account')
     |where(lambda: "expiration" < unixNano(now()))
@@ -548,7 +539,7 @@ account,owner=ownerC expiration=656419000000000000i 1
 def test_TestStream_EvalNow():
     from datetime import datetime, timezone
 
-    task = run("""stream
+    task = replay_points("""stream
     |from()
         .measurement('account')
     |eval(lambda: year(now()))
