@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tickpy.alert.anonymous import anonymous_topic, task_of_anonymous_topic
+from tickpy.alert.anonymous import task_of_anonymous_topic
 from tickpy.lang.errors import TickError
 
 HOME_ENV = "TICKPY_HOME"
@@ -396,10 +396,9 @@ class Store:
 def _delete_anonymous_topics(db: sqlite3.Connection, task_id: str) -> None:
     """Forget the state and count of every anonymous topic of `task_id` (handler specs stay, as
     when a topic is deleted)."""
-    prefix = anonymous_topic(task_id, "")
     rows = db.execute("SELECT id FROM topics UNION SELECT topic FROM topic_events").fetchall()
     for (topic,) in rows:
-        if topic.startswith(prefix) and task_of_anonymous_topic(topic) == task_id:
+        if task_of_anonymous_topic(topic) == task_id:
             db.execute("DELETE FROM topic_events WHERE topic = ?", (topic,))
             db.execute("DELETE FROM topics WHERE id = ?", (topic,))
 
