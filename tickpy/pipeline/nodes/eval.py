@@ -31,22 +31,28 @@ class EvalNode(PointwiseNode, ReportingNode):
                                     set(keep or ()) | self.tag_names)
 
     def transform(self, point: Point) -> Point | None:
-        return self._evaluate_or_drop(point, self.lambdas.of_group(point.group))
+        expressions = self.lambdas.of_group(point.group)
+        try:
+            return self._evaluate(point, expressions)
+        except Exception as error:
+            self._report_failure(error)
+            return None
 
     def batch(self, batch) -> None:
         """Each point of the batch, with the lambdas of the batch's group."""
         self.points_in += 1
         expressions = self.lambdas.of_group(batch.group)
-        kept = [result for result in (self._evaluate_or_drop(point, expressions) for point in batch.points)
-                if result is not None]
+        kept = []
+        for point in batch.points:
+            try:
+                kept.append(self._evaluate(point, expressions))
+            except Exception as error:
+                self._report_failure(error)
         self.emit_batch(batch.with_points(kept))
 
-    def _evaluate_or_drop(self, point: Point, expressions: list) -> Point | None:
-        try:
-            return self._evaluate(point, expressions)
-        except Exception as error:
-            self.report(f"error evaluating expression: {error}")
-            return None
+    def _report_failure(self, error: Exception) -> None:
+        """Why a point was dropped (only counted under `.quiet()`)."""
+        self.report(f"error evaluating expression: {error}")
 
     def _evaluate(self, point: Point, expressions: list) -> Point:
         """Kapacitor's EvalNode.eval: before each lambda, the names it reads are taken from the
