@@ -1,5 +1,6 @@
-"""Shared test fixtures: where the conformance cases are, running the CLI as a user would, and the
-local fake Pushover/Discord/HTTP server (`fake`)."""
+"""Shared test fixtures: where the conformance cases are, running the CLI as a user would, the
+local fake Pushover/Discord/HTTP server (`fake`), a real store (`store`) and a TCP server that
+keeps what it receives (`tcp`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from fake_services import FakeServices
+from fake_services import FakeServices, TCPRecorder
+from tickpy.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFORMANCE = ROOT.parent / "shared" / "conformance"
@@ -49,3 +51,19 @@ def fake():
     """A FakeServices server on 127.0.0.1 for one test, stopped afterwards."""
     with FakeServices() as server:
         yield server
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A real store (tickpy's home) in tmp_path/home: its topics and handlers outlive a run."""
+    opened = open_store(str(tmp_path / "home"))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def tcp():
+    """A TCP server that keeps what each connection sent, stopped after the test."""
+    recorder = TCPRecorder()
+    yield recorder
+    recorder.close()

@@ -22,7 +22,7 @@ from tickpy.pipeline.build import build_task
 from tickpy.replay import replay_lines
 from tickpy.report import RunReport
 from tickpy.services import Services
-from tickpy.store import StoredHandler, open_store
+from tickpy.store import StoredHandler
 
 SECOND = 1_000_000_000
 ANON = "main:testAlertHandlers:alert2"  # the topic name the Go tests read
@@ -198,13 +198,6 @@ def test_a_script_run_without_a_store_keeps_nothing(home):
 
 
 # -- restore precedence (alert.go restoreEvent), in-process with a real store -----------------
-
-
-@pytest.fixture
-def store(tmp_path):
-    opened = open_store(str(tmp_path / "home"))
-    yield opened
-    opened.close()
 
 
 def script_for(tmp_path, *, topic: str = "", log: bool = True) -> str:

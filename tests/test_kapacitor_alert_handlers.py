@@ -23,7 +23,7 @@ import threading
 
 import pytest
 
-from fake_services import LocalTCPServer, TCPRecorder, load_config_text, services_for
+from fake_services import LocalTCPServer, load_config_text, services_for
 from kapacitor_recordings import (ALERT_RECORDING, ALERT_SIGMA_RECORDING, CPU_TOTAL, SERVER_A_WINDOWS,
                                   STATE_CHANGES_ONLY, feed_means, recording)
 from pipeline_harness import SECOND, Capture, at, kapacitor_lines
@@ -48,22 +48,6 @@ LEVELS = """
         .warn(lambda: "count" > 7.0)
         .crit(lambda: "count" > 8.0)
 """
-
-
-@pytest.fixture
-def store(tmp_path):
-    """A real store (tickpy's home): its topics and handlers outlive a run."""
-    opened = open_store(str(tmp_path / "home"))
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def tcp():
-    """A TCP server that keeps what each connection sent, stopped after the test."""
-    recorder = TCPRecorder()
-    yield recorder
-    recorder.close()
 
 
 def kept_states(store, topic: str) -> list[tuple]:

@@ -9,13 +9,12 @@ import sys
 
 import pytest
 
-from fake_services import TCPRecorder
 from tickpy.alert.event import AlertEvent, Level
 from tickpy.alert.match import Match, MatchError
 from tickpy.alert.topics import TopicRegistry
 from tickpy.report import RunReport
 from tickpy.services import Services
-from tickpy.store import StoredHandler, open_store
+from tickpy.store import StoredHandler
 
 MS = 1_000_000
 
@@ -35,13 +34,6 @@ def _rfc3339(ns):
     from tickpy.alert.event import format_time
 
     return format_time(ns)
-
-
-@pytest.fixture
-def store(tmp_path):
-    opened = open_store(str(tmp_path / "home"))
-    yield opened
-    opened.close()
 
 
 def registry_for(store, *handlers, warnings=None):
@@ -150,28 +142,24 @@ def test_publish_forwards_to_other_topics_and_a_circle_is_cut(store, tmp_path):
     assert (store.topic("cpu").collected, store.topic("all").collected) == (1, 1)
 
 
-def test_aggregate_then_tcp_as_in_kapacitors_server_test(store):
+def test_aggregate_then_tcp_as_in_kapacitors_server_test(store, tcp):
     # server/server_test.go TestServer_AlertAggregate: three critical events with message
     # 'message' gathered for 100ms give one event id-agg to topic tcp, sent by its tcp handler.
-    receiver = TCPRecorder()
-    try:
-        services = registry_for(
-            store,
-            StoredHandler("agg", "aggregate_handler", "aggregate", "",
-                          {"id": "id-agg", "interval": 100 * MS, "topic": "tcp"}),
-            StoredHandler("tcp", "tcp_handler", "tcp", "", {"address": receiver.address}))
-        topics = services.topics
-        for time, value in ((0, 3.0), (1 * MS, 4.0), (2 * MS, 2.0)):
-            topics.advance(time)
-            topics.publish("agg", event(alert_id="id", message="message", details="details", time=time,
-                                        duration=time, value=value, name="alert"))
-        topics.advance(99 * MS)
-        assert receiver.connections == []
-        topics.advance(100 * MS)
-        topics.finish()
-    finally:
-        receiver.close()
-    [sent] = receiver.connections
+    services = registry_for(
+        store,
+        StoredHandler("agg", "aggregate_handler", "aggregate", "",
+                      {"id": "id-agg", "interval": 100 * MS, "topic": "tcp"}),
+        StoredHandler("tcp", "tcp_handler", "tcp", "", {"address": tcp.address}))
+    topics = services.topics
+    for time, value in ((0, 3.0), (1 * MS, 4.0), (2 * MS, 2.0)):
+        topics.advance(time)
+        topics.publish("agg", event(alert_id="id", message="message", details="details", time=time,
+                                    duration=time, value=value, name="alert"))
+    topics.advance(99 * MS)
+    assert tcp.connections == []
+    topics.advance(100 * MS)
+    topics.finish()
+    [sent] = tcp.wait_for(1)
     assert sent.endswith(b"}\n\n")  # json.Encoder's newline, then the handler's own
     assert json.loads(sent) == {
         "id": "id-agg", "message": "Received 3 events in the last 100ms.", "details": "message\nmessage\nmessage",
