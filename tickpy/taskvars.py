@@ -8,7 +8,7 @@ import math
 import re
 
 from tickpy.data.values import Duration
-from tickpy.lang.errors import TickError
+from tickpy.lang.errors import TickError, position_of
 
 _DURATION = re.compile(r"(\d+)(ns|us|u|µs|ms|s|m|h|d|w)")
 _UNIT_NS = {"ns": 1, "us": 1_000, "u": 1_000, "µs": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9,
@@ -62,9 +62,7 @@ def _position_of_constant(text: str) -> tuple[int, int]:
     """Line and column of the first NaN or Infinity outside a string."""
     for found in _STRING_OR_CONSTANT.finditer(text):
         if found.group(1):
-            offset = found.start(1)
-            line_start = text.rfind("\n", 0, offset) + 1
-            return text.count("\n", 0, offset) + 1, offset - line_start + 1
+            return position_of(text, found.start(1))
     return 0, 0
 
 
