@@ -178,6 +178,15 @@ def test_named_and_anonymous_topics_both_keep_the_event(home):
     assert listed_topics(home) == []
 
 
+def test_anonymous_topic_exists_from_the_first_run_even_without_events(home):
+    # alert.go runs RestoreTopic(anonTopic) when the node starts, so a task whose points raise no
+    # alert still lists its anonymous topic: level OK, nothing collected.
+    define_enabled(home, DURATION_SCRIPT)
+    replay(home, "alert value=0.5 0000000000")
+    result = tickpy(home, "list", "topics")
+    assert [line.split() for line in result.stdout.splitlines()[1:]] == [[ANON, "OK", "0"]]
+
+
 def test_an_alert_without_handlers_has_no_anonymous_topic(home):
     # alert.go hasAnonTopic: only a node with at least one handler has one.
     script = PERSISTED_STATE_SCRIPT.replace("        .log('{log}')\n", "")
