@@ -237,6 +237,7 @@ class FromBuilder(NodeBuilder):
     def __init__(self, builder, at, args=None):
         super().__init__(builder, at, args)
         self.node = FromNode("")
+        self.where_lambda: ast.Node | None = None  # what `.where()` has given so far
 
     def set_measurement(self, args, at):
         (self.node.measurement,) = string_args(self.builder, args, at)
@@ -251,7 +252,7 @@ class FromBuilder(NodeBuilder):
         """A second `.where()` does not replace the first: Kapacitor's FromNode.Where
         (pipeline/stream.go) joins them into one lambda, `first AND second`."""
         where = args[0]
-        earlier = getattr(self, "where_lambda", None)
+        earlier = self.where_lambda
         if earlier is not None and isinstance(where, ast.Lambda):
             both = ast.Binary(earlier.line, earlier.column, "AND", earlier.expression, where.expression)
             where = ast.Lambda(earlier.line, earlier.column, both)
