@@ -19,7 +19,6 @@ Options: url, endpoint, headers, capture-response, timeout, skip-ssl-verificatio
 from __future__ import annotations
 
 import base64
-import calendar
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -124,7 +123,7 @@ def _timestamp(text):
         return text
     if fraction and not fraction.isdigit():
         return text
-    return Timestamp(calendar.timegm(moment.timetuple()) * 1_000_000_000 + int(fraction.ljust(9, "0") or 0))
+    return Timestamp(int(moment.timestamp()) * 1_000_000_000 + int(fraction.ljust(9, "0")))
 
 
 def parse_timeout(value) -> float | None:
