@@ -106,6 +106,19 @@ def test_where_keeps_server_a_count(script, capture_after):
     assert http_out(task) == COUNT_OF_SERVER_A
 
 
+def test_from_joins_its_where_lambdas_with_and():
+    # pipeline/stream.go FromNode.Where: a second .where() is ANDed with the first (SimpleWhere's
+    # second lambda is implied by its first, so it cannot tell AND from ignoring the second).
+    task = replay_points("""stream
+    |from()
+        .measurement('cpu')
+        .where(lambda: "host" == 'serverA')
+        .where(lambda: "value" > 97.0)
+""", SIMPLE_MR, capture_after="from1")
+    # of the recording's points only serverA's first (97.1) passes both; serverB also has a 97.1
+    assert [(p.tags["host"], p.fields["value"], p.time) for p in task.capture.points] == [("serverA", 97.1, at(0))]
+
+
 @pytest.mark.parametrize("script, node_id, prefix", [
     ("stream|from()|where(lambda: \"value\")", "where2", "error while evaluating expression"),
     ("stream|from().where(lambda: \"value\")", "from1", "failed to evaluate WHERE expression"),
