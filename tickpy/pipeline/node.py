@@ -92,9 +92,16 @@ class PointwiseNode(Node):
 
     def batch(self, batch: Batch) -> None:
         self.points_in += 1
+        transform = self.batch_transform(batch)
         kept = []
         for point in batch.points:
-            result = self.transform(point)
+            result = transform(point)
             if result is not None:
                 kept.append(result)
         self.emit_batch(batch.with_points(kept))
+
+    def batch_transform(self, batch: Batch):
+        """What transforms each point of `batch`: `transform`, unless the node must know the
+        batch (where and eval take the lambdas of the batch's group, which its points, renamed or
+        regrouped on the way, need not carry)."""
+        return self.transform

@@ -9,6 +9,8 @@ group, as Kapacitor's eval.go gives each group its own copy.
 
 from __future__ import annotations
 
+from functools import partial
+
 from tickpy.data.point import Point
 from tickpy.expr.types import go_type_name
 from tickpy.pipeline.node import PointwiseNode
@@ -31,24 +33,17 @@ class EvalNode(PointwiseNode, ReportingNode):
                                     set(keep or ()) | self.tag_names)
 
     def transform(self, point: Point) -> Point | None:
-        expressions = self.lambdas.of_group(point.group)
+        return self._evaluated(point, self.lambdas.of_group(point.group))
+
+    def batch_transform(self, batch):
+        return partial(self._evaluated, expressions=self.lambdas.of_group(batch.group))
+
+    def _evaluated(self, point: Point, expressions: list) -> Point | None:
         try:
             return self._evaluate(point, expressions)
         except Exception as error:
             self._report_failure(error)
             return None
-
-    def batch(self, batch) -> None:
-        """Each point of the batch, with the lambdas of the batch's group."""
-        self.points_in += 1
-        expressions = self.lambdas.of_group(batch.group)
-        kept = []
-        for point in batch.points:
-            try:
-                kept.append(self._evaluate(point, expressions))
-            except Exception as error:
-                self._report_failure(error)
-        self.emit_batch(batch.with_points(kept))
 
     def _report_failure(self, error: Exception) -> None:
         """Why a point was dropped (only counted under `.quiet()`)."""
