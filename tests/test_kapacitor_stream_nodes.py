@@ -20,7 +20,9 @@ import pytest
 
 from conftest import run_tickpy
 from kapacitor_recordings import SERVER_A_WINDOWS, http_out, recording, replay_batches, replay_points
-from pipeline_harness import at, kapacitor_lines
+from pipeline_harness import Run, at, kapacitor_lines
+from tickpy.data.batch import Batch
+from tickpy.data.point import Point
 
 
 def series(name: str, tags: dict | None, columns: list[str], *values: list) -> dict:
@@ -621,3 +623,21 @@ def test_eval_keeps_count_per_group_on_batches():
 """, ["TestBatch_SimpleMR.0"])
     last = {batch.tags["cpu"]: [point.fields["n"] for point in batch.points] for batch in task.capture.batches}
     assert last == {"cpu-total": [11, 12, 13, 14, 15], "cpu0": [11, 12, 13, 14, 15], "cpu1": [11, 12, 13, 14, 15]}
+
+
+@pytest.mark.parametrize("node, expected", [
+    ("eval(lambda: count()).as('n')", [[1, 2], [1, 2]]),
+    ("where(lambda: count() == 2)", [[2], [2]]),
+])
+def test_a_batch_uses_the_lambdas_of_its_own_group(node, expected):
+    # where.go and eval.go keep their groups by the batch's group id. A batch's points need not
+    # carry it (groupBy or a renaming node regroups the batch only), so two batches of other
+    # groups whose points carry the same old group still count apart. (With the points' group,
+    # the second batch would count on from the first: [3, 4], or nothing kept.)
+    run = Run(f"stream|from()|{node}")
+    capture = run.capture_after()
+    for host in ("a", "b"):
+        points = [Point("cpu", {"host": host}, {"value": 1.0, "k": k}, at(k), group="") for k in (1, 2)]
+        run.task.stream.batch(Batch("cpu", f"host={host}", {"host": host}, at(2), points))
+    field = "n" if node.startswith("eval") else "k"
+    assert [[point.fields[field] for point in batch.points] for batch in capture.batches] == expected
