@@ -725,38 +725,16 @@ def _is_number_literal(node: ast.Node) -> bool:
 
 
 def _go_value_text(value: Value) -> str:
-    """The operand as Go's `%v` prints it, for a literal (directly or through a var); other
-    values (nodes, lambdas, lists) print as Go pointers there, so they are named by kind."""
+    """The operand as Go's `%v` prints it, for a literal or a computed value (directly or through
+    a var); other values (nodes, lambdas, lists) print as Go pointers there, so they are named by
+    kind."""
     constant = value.constant
+    if isinstance(constant, ast.Regex):
+        return constant.pattern
     if type(constant) in (bool, int, float, str, Duration):
-        return _go_text_of_constant(constant)
-    source = value.source
-    if isinstance(source, ast.String):
-        return source.value
-    if isinstance(source, ast.Bool):
-        return "true" if source.value else "false"
-    if isinstance(source, ast.Regex):
-        return source.pattern
-    if isinstance(source, ast.Number):
-        from tickpy.template.gofmt import format_float_g  # only on this error: keeps lint cold start small
-        return str(source.value) if source.is_int else format_float_g(source.value)
-    if isinstance(source, ast.Duration):
-        from tickpy.template.gotime import duration_string
-        return duration_string(source.nanoseconds)
+        from tickpy.template.gofmt import sprint_value  # only on this error: keeps lint cold start small
+        return sprint_value(constant)
     return KIND_WORDS.get(value.kind, value.kind)
-
-
-def _go_text_of_constant(constant) -> str:
-    """A computed value as Go's `%v` prints it (`-3`, `-1.5`, `-2h0m0s`, `true`)."""
-    if isinstance(constant, bool):
-        return "true" if constant else "false"
-    if isinstance(constant, Duration):
-        from tickpy.template.gotime import duration_string
-        return duration_string(constant)
-    if isinstance(constant, float):
-        from tickpy.template.gofmt import format_float_g
-        return format_float_g(constant)
-    return str(constant)
 
 
 def _suggestion(name: str, candidates: Iterable[str], others: Iterable[str] = (),
