@@ -9,8 +9,7 @@ import subprocess
 
 from tickpy.alert.event import AlertEvent
 from tickpy.handlers.base import Handler, register
-from tickpy.handlers.gojson import GoJSONError
-from tickpy.handlers.post import alert_data_json
+from tickpy.handlers.post import alert_data_json_or_report
 from tickpy.lang.errors import TickError
 
 TIMEOUT_SECONDS = 30.0
@@ -27,10 +26,8 @@ class ExecHandler(Handler):
 
     def handle(self, event: AlertEvent) -> None:
         name = f"exec {self.argv[0]}"
-        try:
-            body = alert_data_json(event)
-        except GoJSONError as error:  # NaN or ±Inf in the data: nothing goes out
-            self.services.report.delivery(name, False, str(error))
+        body = alert_data_json_or_report(event, self.services, name)
+        if body is None:
             return
         if getattr(self.services, "dry_run", False):
             self.services.out.write(f"{name} {' '.join(self.argv[1:])} <<< {body}")

@@ -13,8 +13,7 @@ import os
 
 from tickpy.alert.event import AlertEvent
 from tickpy.handlers.base import Handler, register
-from tickpy.handlers.gojson import GoJSONError
-from tickpy.handlers.post import alert_data_json
+from tickpy.handlers.post import alert_data_json_or_report
 from tickpy.lang.errors import TickError
 
 DEFAULT_MODE = 0o600
@@ -33,12 +32,8 @@ class LogHandler(Handler):
         self._descriptor: int | None = None
 
     def handle(self, event: AlertEvent) -> None:
-        try:
-            line = alert_data_json(event)
-        except GoJSONError as error:  # NaN or ±Inf in the data: nothing goes out
-            report = getattr(self.services, "report", None)
-            if report is not None:
-                report.delivery(f"log {self.path}", False, str(error))
+        line = alert_data_json_or_report(event, self.services, f"log {self.path}")
+        if line is None:
             return
         if getattr(self.services, "dry_run", False):
             self.services.out.write(f"log {self.path}: {line}")

@@ -68,6 +68,18 @@ def alert_data_json(event: AlertEvent) -> str:
         raise gojson.GoJSONError(f"failed to marshal alert data json: {error}") from None
 
 
+def alert_data_json_or_report(event: AlertEvent, services, delivery_name: str) -> str | None:
+    """alert_data_json for a handler, or None once the refusal is reported as the failed
+    delivery `delivery_name` (nothing is sent then, as in Kapacitor)."""
+    try:
+        return alert_data_json(event)
+    except gojson.GoJSONError as error:
+        report = getattr(services, "report", None)
+        if report is not None:
+            report.delivery(delivery_name, False, str(error))
+        return None
+
+
 # The json tags of alert.Data (alert/types.go), models.Result and models.Row (models/result.go):
 # what `{{ json . }}` in an alert-template writes.
 _ALERT_DATA_TAGS = {"ID": ("id", False), "Message": ("message", False), "Details": ("details", False),

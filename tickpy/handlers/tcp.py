@@ -10,8 +10,7 @@ import socket
 
 from tickpy.alert.event import AlertEvent
 from tickpy.handlers.base import Handler, register
-from tickpy.handlers.gojson import GoJSONError
-from tickpy.handlers.post import alert_data_json
+from tickpy.handlers.post import alert_data_json_or_report
 from tickpy.lang.errors import TickError
 
 TIMEOUT_SECONDS = 5.0
@@ -27,10 +26,8 @@ class TcpHandler(Handler):
 
     def handle(self, event: AlertEvent) -> None:
         name = f"tcp {self.address[0]}:{self.address[1]}"
-        try:
-            text = alert_data_json(event)
-        except GoJSONError as error:  # NaN or ±Inf in the data: nothing goes out
-            self.services.report.delivery(name, False, str(error))
+        text = alert_data_json_or_report(event, self.services, name)
+        if text is None:
             return
         if getattr(self.services, "dry_run", False):
             self.services.out.write(f"{name}: {text}")
