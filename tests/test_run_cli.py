@@ -211,6 +211,25 @@ def test_an_event_with_an_infinite_value_is_reported_as_not_written_and_the_run_
     assert (tmp_path / "alerts.log").read_text().count("\n") == 1
 
 
+@pytest.mark.parametrize("kind", ["exec", "tcp"])
+def test_an_infinite_value_is_a_failed_delivery_for_exec_and_tcp_too(tmp_path, tcp, kind):
+    # As for log above: the refused event is a failed delivery and sends nothing; the finite one
+    # goes out (exec: to cat; tcp: to a local server, which gets that one event only).
+    handler, delivery = ((".exec('/bin/cat')", "exec /bin/cat") if kind == "exec"
+                         else (f".tcp('{tcp.address}')", f"tcp {tcp.address}"))
+    (tmp_path / "task.tick").write_text(
+        "stream\n    |from()\n        .measurement('cpu')\n    |eval(lambda: \"usage_idle\" / \"z\")\n"
+        f"        .as('x')\n    |alert()\n        .crit(lambda: TRUE)\n        {handler}\n")
+    (tmp_path / "data.lp").write_text("cpu,host=a usage_idle=5,z=0 1000000000\ncpu,host=a usage_idle=5,z=2 2000000000\n")
+    result = run_tickpy("run", "--replay", "data.lp", "task.tick", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "failed to marshal alert data json: json: unsupported value: +Inf" in result.stderr
+    assert f"deliveries {delivery}: sent=1 failed=1" in result.stderr
+    if kind == "tcp":
+        [sent] = tcp.wait_for(1)
+        assert json.loads(sent)["data"]["series"][0]["values"][0][-1] == 2.5
+
+
 @pytest.mark.parametrize("port", ["99999", "99999999999999999999999"])
 def test_a_tcp_port_out_of_range_is_a_failed_delivery(tmp_path, port):
     # Go's net.Dial refuses it ("dial tcp: address h:99999: invalid port"); the tcp handler logs
