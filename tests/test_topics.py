@@ -157,7 +157,11 @@ def test_aggregate_then_tcp_as_in_kapacitors_server_test(store, tcp):
                                     duration=time, value=value, name="alert"))
     topics.advance(99 * MS)
     assert tcp.connections == []
+    # the tcp topic collects the summary when it is published, before any connection is made:
+    # nothing there at 99ms, whatever the network is doing
+    assert topics.found_state("tcp", "id-agg") is None
     topics.advance(100 * MS)
+    assert topics.found_state("tcp", "id-agg").level == "CRITICAL"
     topics.finish()
     [sent] = tcp.wait_for(1)
     assert sent.endswith(b"}\n\n")  # json.Encoder's newline, then the handler's own
